@@ -1,0 +1,96 @@
+package uz.himoya.deletion;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import uz.himoya.notice.Dates;
+import uz.himoya.notice.Messages;
+import uz.himoya.notice.RenderedMail;
+import uz.himoya.notice.Templates;
+import uz.himoya.privacymap.PrivacyMap;
+
+/** The deletion workflow's mails and confirm page, in the user's language. */
+@ApplicationScoped
+public class DeletionMails {
+    private final Templates templates;
+
+    public DeletionMails(Templates templates) {
+        this.templates = templates;
+    }
+
+    public RenderedMail verification(PrivacyMap.App app, DeletionRequest r, String link) {
+        Messages m = Messages.forLocale(r.locale, app.defaultLocale());
+        Map<String, String> values = values(app, r, m);
+        values.put("expiresAt", Dates.format(r.tokenExpiresAt, m.locale(), app.jurisdiction().zone()));
+        Map<String, Object> data = data(m, values);
+        data.put("link", link);
+        return new RenderedMail(m.get("verify.subject", values),
+                templates.render("deletion-verification.html", data),
+                templates.render("deletion-verification.txt", data),
+                "<deletion-" + r.id + "-verification-" + r.version + "@himoya>");
+    }
+
+    public RenderedMail confirmation(PrivacyMap.App app, DeletionRequest r, Receipt receipt) {
+        Messages m = Messages.forLocale(r.locale, app.defaultLocale());
+        Map<String, String> values = values(app, r, m);
+        values.put("completedAt", Dates.format(r.completedAt, m.locale(), app.jurisdiction().zone()));
+        Map<String, Object> data = data(m, values);
+        List<Map<String, String>> rows = new ArrayList<>();
+        List<Map<String, String>> kept = new ArrayList<>();
+        for (Receipt.Entry e : receipt.tables()) {
+            if (e.rows() == 0) {
+                continue;
+            }
+            String categories = e.categoriesErased().stream().map(c -> m.get("category." + c, Map.of()))
+                    .collect(Collectors.joining(", "));
+            String key = "DELETED".equals(e.action()) ? "confirm.deleted" : "confirm.anonymized";
+            rows.add(Map.of("text", m.get(key, Map.of("rows", Long.toString(e.rows()), "categories", categories))));
+            if (e.keptBecause() != null) {
+                kept.add(Map.of("text", m.get("confirm.kept", Map.of("what", e.table(), "reason", e.keptBecause()))));
+            }
+        }
+        data.put("rows", rows);
+        data.put("kept", kept);
+        data.put("nothingFound", Boolean.toString(rows.isEmpty()));
+        // One confirmation per request: a repeat after a crash carries the same Message-ID.
+        return new RenderedMail(m.get("confirm.subject", values),
+                templates.render("deletion-confirmation.html", data),
+                templates.render("deletion-confirmation.txt", data),
+                "<deletion-" + r.id + "-confirmation@himoya>");
+    }
+
+    /** The confirm page for a token; r is null when the token matches nothing. */
+    public String page(PrivacyMap.App app, DeletionRequest r, String state, String token, String action,
+            String fallbackLocale) {
+        Messages m = Messages.forLocale(r == null ? fallbackLocale : r.locale,
+                app == null ? fallbackLocale : app.defaultLocale());
+        Map<String, String> values = app == null ? new HashMap<>() : values(app, r, m);
+        Map<String, Object> data = data(m, values);
+        data.put("state", state);
+        data.put("token", token == null ? "" : token);
+        data.put("action", action);
+        return templates.render("confirm-page.html", data);
+    }
+
+    private static Map<String, String> values(PrivacyMap.App app, DeletionRequest r, Messages m) {
+        Map<String, String> v = new HashMap<>();
+        v.put("app", app.name());
+        v.put("contact", app.contactEmail());
+        if (r != null) {
+            v.put("id", r.id.toString());
+            v.put("dueAt", Dates.format(r.dueAt, m.locale(), app.jurisdiction().zone()));
+            v.put("receivedAt", Dates.format(r.receivedAt, m.locale(), app.jurisdiction().zone()));
+        }
+        return v;
+    }
+
+    private static Map<String, Object> data(Messages m, Map<String, String> values) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("m", m.all(values));
+        data.put("lang", m.locale());
+        return data;
+    }
+}

@@ -1,0 +1,324 @@
+package uz.himoya.deletion;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import uz.himoya.audit.AuditLog;
+import uz.himoya.config.HimoyaConfig;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.erasure.ErasureExecutor;
+import uz.himoya.erasure.TableOutcome;
+import uz.himoya.notice.MailGateway;
+import uz.himoya.notice.RenderedMail;
+import uz.himoya.policy.Locales;
+import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.queue.JobMessages;
+import uz.himoya.queue.QueueMessage;
+
+/**
+ * Does a request's next step, whatever delivered the message: send the verification mail, erase, or send
+ * the confirmation. The database decides what is due, so a redelivered message for finished work changes
+ * nothing and sends nothing. Each step is its own transaction; a mail is marked sent only in the
+ * transaction that sent it.
+ */
+@ApplicationScoped
+public class DeletionWorker {
+    private static final Logger LOG = Logger.getLogger(DeletionWorker.class);
+
+    /** DONE: the message can go. RETRY: keep it; the queue redelivers it later. */
+    public enum Outcome {
+        DONE, RETRY
+    }
+
+    private enum Claim {
+        CLAIMED, BUSY, NOT_DUE
+    }
+
+    private final AppRegistry apps;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final HimoyaConfig config;
+    private final AuditLog audit;
+    private final AgroalDataSource dataSource;
+    private final DeletionMails mails;
+    private final MailGateway gateway;
+    private final ObjectMapper json;
+
+    public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
+            AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json) {
+        this.apps = apps;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.config = config;
+        this.audit = audit;
+        this.dataSource = dataSource;
+        this.mails = mails;
+        this.gateway = gateway;
+        this.json = json;
+    }
+
+    /**
+     * Processes a batch message by message and returns the ids of the messages to redeliver (partial batch
+     * failure): one bad or failing message never holds back the others. A malformed message is reported
+     * failed, so after its retries it lands in the dead-letter queue where ops can see it.
+     */
+    public List<String> processBatch(List<QueueMessage> batch) {
+        List<String> failed = new ArrayList<>();
+        for (QueueMessage m : batch) {
+            Optional<UUID> id = JobMessages.requestId(m.body());
+            if (id.isEmpty()) {
+                LOG.warnf("message=%s is not a job message; left for the dead-letter queue", m.messageId());
+                failed.add(m.messageId());
+                continue;
+            }
+            try {
+                if (process(id.get()) == Outcome.RETRY) {
+                    failed.add(m.messageId());
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("request=%s step failed: %s", id.get(), errorCode(e));
+                failed.add(m.messageId());
+            }
+        }
+        return failed;
+    }
+
+    public Outcome process(UUID id) {
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        if (r == null) {
+            LOG.warnf("request=%s unknown; message dropped", id);
+            return Outcome.DONE;
+        }
+        return switch (r.status) {
+            case AWAITING_VERIFICATION -> r.mailPending == DeletionRequest.MailPending.VERIFICATION
+                    ? sendVerification(id)
+                    : Outcome.DONE;
+            case QUEUED, IN_PROGRESS -> erase(id);
+            case COMPLETED -> r.mailPending == DeletionRequest.MailPending.CONFIRMATION ? sendConfirmation(id)
+                    : Outcome.DONE;
+            case CANCELLED, EXPIRED, FAILED -> Outcome.DONE;
+        };
+    }
+
+    private Outcome sendVerification(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (r.status != DeletionStatus.AWAITING_VERIFICATION
+                    || r.mailPending != DeletionRequest.MailPending.VERIFICATION) {
+                return Outcome.DONE;
+            }
+            if (r.tokenExpiresAt != null && clock.instant().isAfter(r.tokenExpiresAt)) {
+                return Outcome.DONE; // lapsed before the mail could go; reads and sweeps mark it EXPIRED
+            }
+            AppRegistry.CompiledApp app = apps.require(r.appId);
+            SubjectRef ref = SubjectRef.open(secrets, r.subjectRef);
+            Optional<SubjectFinder.Subject> subject = find(app, ref);
+            r.mailPending = null;
+            if (subject.isEmpty() || subject.get().email() == null || subject.get().email().isBlank()) {
+                // Nobody to prove control of an address: the request lapses unconfirmed. The app saw the
+                // same 202 either way, so the intake does not reveal who is a user.
+                audit.record(r.id, "verification-not-sent", "no-registered-address");
+                return Outcome.DONE;
+            }
+            r.locale = locale(r.locale, subject.get(), app);
+            String token = secrets.newToken();
+            r.tokenHash = Secrets.sha256(token);
+            String link = config.publicBaseUrl() + "/v1/confirm?token=" + token;
+            RenderedMail mail = mails.verification(app.app(), r, link);
+            // Sent inside the transaction: if SMTP fails, the token and the flag roll back and the job retries.
+            gateway.send(subject.get().email(), mail);
+            audit.record(r.id, "verification-sent", null);
+            return Outcome.DONE;
+        });
+    }
+
+    private Outcome erase(UUID id) {
+        Claim claim = QuarkusTransaction.requiringNew().call(() -> claim(id));
+        if (claim == Claim.BUSY) {
+            return Outcome.RETRY;
+        }
+        if (claim == Claim.NOT_DUE) {
+            return Outcome.DONE;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> eraseClaimed(id));
+        } catch (RuntimeException e) {
+            recordFailure(id, e);
+            return Outcome.RETRY;
+        }
+        return sendConfirmation(id);
+    }
+
+    /** Takes the job with a lease; a crashed worker's lease runs out and the job is taken again. */
+    private Claim claim(UUID id) {
+        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Instant now = clock.instant();
+        if (r.status == DeletionStatus.IN_PROGRESS && r.leaseUntil != null && r.leaseUntil.isAfter(now)) {
+            return Claim.BUSY;
+        }
+        if (r.status != DeletionStatus.QUEUED && r.status != DeletionStatus.IN_PROGRESS) {
+            return Claim.NOT_DUE;
+        }
+        r.status = DeletionStatus.IN_PROGRESS;
+        r.leaseUntil = now.plus(config.worker().lease());
+        if (r.startedAt == null) {
+            r.startedAt = now;
+        }
+        return Claim.CLAIMED;
+    }
+
+    /**
+     * Erases across the app's tables, records the receipt and completes the request in ONE transaction:
+     * either the subject is gone and the receipt says so, or nothing changed and the job is retried.
+     */
+    private void eraseClaimed(UUID id) {
+        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (r.status != DeletionStatus.IN_PROGRESS) {
+            return;
+        }
+        AppRegistry.CompiledApp app = apps.require(r.appId);
+        SubjectRef ref = SubjectRef.open(secrets, r.subjectRef);
+        Instant now = clock.instant();
+        List<TableOutcome> outcomes;
+        Optional<SubjectFinder.Subject> subject;
+        try (Connection c = dataSource.getConnection()) {
+            subject = app.subjects().find(c, ref.optId(), ref.optEmail());
+            outcomes = subject.isPresent() ? ErasureExecutor.execute(c, app.plan(), subject.get().key()) : List.of();
+        } catch (SQLException e) {
+            throw new ErasureFailure(e);
+        }
+        Receipt receipt = new Receipt(now, subject.isPresent(), outcomes.stream()
+                .map(o -> new Receipt.Entry(o.table(), o.action().name(), o.rows(), o.categories(),
+                        o.anonymizedColumns(), o.keptBecause().orElse(null)))
+                .toList());
+        r.status = DeletionStatus.COMPLETED;
+        r.completedAt = now;
+        r.leaseUntil = null;
+        r.lastError = null;
+        r.receipt = write(receipt);
+        r.purgeSubject();
+        if (subject.isPresent() && subject.get().email() != null && !subject.get().email().isBlank()) {
+            // The address lives on only until the confirmation is sent, sealed.
+            r.locale = locale(r.locale, subject.get(), app);
+            r.notifyAddress = secrets.encrypt(subject.get().email());
+            r.mailPending = DeletionRequest.MailPending.CONFIRMATION;
+        }
+        audit.record(r.id, "erased", subject.isPresent() ? "tables=" + outcomes.size() : "subject-not-found");
+    }
+
+    private Outcome sendConfirmation(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (r.status != DeletionStatus.COMPLETED || r.mailPending != DeletionRequest.MailPending.CONFIRMATION) {
+                return Outcome.DONE;
+            }
+            AppRegistry.CompiledApp app = apps.require(r.appId);
+            RenderedMail mail = mails.confirmation(app.app(), r, json.readValue(r.receipt, Receipt.class));
+            gateway.send(secrets.decrypt(r.notifyAddress), mail);
+            r.notifyAddress = null;
+            r.mailPending = null;
+            audit.record(r.id, "confirmation-sent", null);
+            return Outcome.DONE;
+        });
+    }
+
+    /**
+     * Counts a failed erasure and frees the lease so the retry can start at once. Outages (connection,
+     * deadlock, shutdown) are not counted: they say nothing about the request. Other errors are, and after
+     * himoya.worker.max-attempts the request is FAILED with an error code for a human to look at; its sealed
+     * subject reference stays so the request can be re-queued once fixed.
+     */
+    private void recordFailure(UUID id, RuntimeException e) {
+        String code = errorCode(e);
+        LOG.warnf("request=%s erasure failed: %s", id, code);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+                r.leaseUntil = clock.instant();
+                if (transientFailure(e)) {
+                    return;
+                }
+                r.attempts++;
+                r.lastError = code;
+                if (r.attempts >= config.worker().maxAttempts()) {
+                    r.status = DeletionStatus.FAILED;
+                    r.failedAt = clock.instant();
+                    r.leaseUntil = null;
+                    audit.record(r.id, "failed", code);
+                }
+            });
+        } catch (RuntimeException again) {
+            LOG.warnf("request=%s failure not recorded (database unavailable: %s)", id, errorCode(again));
+        }
+    }
+
+    private Optional<SubjectFinder.Subject> find(AppRegistry.CompiledApp app, SubjectRef ref) {
+        try (Connection c = dataSource.getConnection()) {
+            return app.subjects().find(c, ref.optId(), ref.optEmail());
+        } catch (SQLException e) {
+            throw new ErasureFailure(e);
+        }
+    }
+
+    /** Request's locale if the app supports it, else the user's own in the app, else the app's default. */
+    private static String locale(String requested, SubjectFinder.Subject subject, AppRegistry.CompiledApp app) {
+        if (requested != null) {
+            return requested;
+        }
+        return subject.locale().flatMap(Locales::canonical).filter(app.app().locales()::contains)
+                .orElse(app.app().defaultLocale());
+    }
+
+    private String write(Receipt receipt) {
+        try {
+            return json.writeValueAsString(receipt);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write receipt");
+        }
+    }
+
+    /** An error code safe to store and log: SQL state or exception type, never a message. */
+    static String errorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                return "sql-" + s.getSQLState();
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
+    }
+
+    static boolean transientFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                        || state.startsWith("57") || state.equals("55P03");
+            }
+        }
+        return false;
+    }
+
+    /** A database error during erasure, carrying the SQLException for classification only. */
+    static final class ErasureFailure extends RuntimeException {
+        ErasureFailure(SQLException cause) {
+            super("erasure failed: " + cause.getSQLState(), cause, false, false);
+        }
+    }
+}

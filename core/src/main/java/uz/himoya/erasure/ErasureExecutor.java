@@ -1,0 +1,35 @@
+package uz.himoya.erasure;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a plan for one subject on a connection whose transaction the caller owns, so the erasure of every
+ * table, the receipt and the request's new status commit together or not at all.
+ */
+public final class ErasureExecutor {
+
+    private ErasureExecutor() {
+    }
+
+    public static List<TableOutcome> execute(Connection connection, ErasurePlan plan, String subjectKey)
+            throws SQLException {
+        List<TableOutcome> outcomes = new ArrayList<>(plan.steps().size());
+        for (ErasurePlan.Step step : plan.steps()) {
+            try (PreparedStatement ps = connection.prepareStatement(step.sql())) {
+                int i = 1;
+                for (Object p : step.params()) {
+                    ps.setObject(i++, p);
+                }
+                ps.setString(i, subjectKey);
+                long rows = ps.executeLargeUpdate();
+                outcomes.add(new TableOutcome(step.table(), step.action(), rows, step.categories(),
+                        step.anonymizedColumns(), step.keptBecause()));
+            }
+        }
+        return outcomes;
+    }
+}

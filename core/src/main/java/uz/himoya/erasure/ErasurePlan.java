@@ -1,0 +1,20 @@
+package uz.himoya.erasure;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One app's erasure as a fixed list of set-based statements, children before parents: one statement per
+ * table, never one per row. Built once per app from its validated privacy map. Each statement's last
+ * parameter is the subject's key; the others are the strategies' bound values.
+ */
+public record ErasurePlan(String appId, List<Step> steps) {
+
+    public enum Action {
+        DELETED, ANONYMIZED
+    }
+
+    public record Step(String table, Action action, String sql, List<Object> params, List<String> categories,
+            List<String> anonymizedColumns, Optional<String> keptBecause) {
+    }
+}

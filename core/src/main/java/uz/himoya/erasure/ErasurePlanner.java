@@ -1,0 +1,65 @@
+package uz.himoya.erasure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import uz.himoya.erasure.strategy.AnonymizationStrategy;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.PrivacyMap;
+
+/** Turns a validated privacy map into an {@link ErasurePlan}. Identifiers come only from the catalogue. */
+public final class ErasurePlanner {
+
+    private ErasurePlanner() {
+    }
+
+    public static ErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
+        String schema = map.app().schema();
+        List<ErasurePlan.Step> steps = new ArrayList<>();
+        for (PrivacyMap.Table t : map.tables()) {
+            String where = where(map, catalogue, t);
+            List<Object> params = new ArrayList<>();
+            List<String> categories = new ArrayList<>(new TreeSet<>(t.categories().values()));
+            if (t.erasure() instanceof PrivacyMap.Anonymize a) {
+                List<String> sets = new ArrayList<>();
+                for (Map.Entry<String, AnonymizationStrategy> e : new java.util.TreeMap<>(a.columns()).entrySet()) {
+                    Catalogue.Column column = catalogue.column(t.name(), e.getKey()).orElseThrow();
+                    sets.add(q(e.getKey()) + " = " + e.getValue().expression(q(e.getKey()), column, pseudonymKey,
+                            params));
+                }
+                // Only the categories of the columns actually overwritten were erased; the rest is kept.
+                List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
+                        .map(t.categories()::get).filter(c -> c != null).toList()));
+                steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.ANONYMIZED,
+                        "UPDATE " + q(schema) + "." + q(t.name()) + " SET " + String.join(", ", sets) + " WHERE "
+                                + where,
+                        List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
+                        Optional.of(a.reason())));
+            } else {
+                steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.DELETED,
+                        "DELETE FROM " + q(schema) + "." + q(t.name()) + " WHERE " + where, List.of(), categories,
+                        List.of(), Optional.empty()));
+            }
+        }
+        return new ErasurePlan(map.app().id(), List.copyOf(steps));
+    }
+
+    /** Rows of t that belong to the subject; exactly one placeholder, the subject's key, at the end. */
+    static String where(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
+        Catalogue.Column column = catalogue.column(t.name(), t.column()).orElseThrow();
+        if (t.parent().isEmpty()) {
+            return q(t.column()) + " = CAST(? AS " + column.sqlType() + ")";
+        }
+        PrivacyMap.Table parent = map.tables().stream().filter(p -> p.name().equals(t.parent().get())).findFirst()
+                .orElseThrow();
+        return q(t.column()) + " IN (SELECT " + q(t.parentKey()) + " FROM " + q(map.app().schema()) + "."
+                + q(parent.name()) + " WHERE " + where(map, catalogue, parent) + ")";
+    }
+
+    /** Quotes an identifier that the parser already restricted to [a-z_][a-z0-9_]*. */
+    static String q(String identifier) {
+        return '"' + identifier + '"';
+    }
+}

@@ -1,0 +1,186 @@
+package uz.himoya.privacymap;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import uz.himoya.erasure.strategy.AnonymizationStrategy;
+
+/**
+ * Checks every identifier of a parsed map against the database catalogue and puts the tables in erasure
+ * order: children before parents, so no foreign key ever blocks a set-based delete.
+ */
+public final class CatalogueValidator {
+
+    private CatalogueValidator() {
+    }
+
+    /** The map with its tables in erasure order; throws with every problem found. */
+    public static PrivacyMap validate(PrivacyMap map, Catalogue catalogue) {
+        List<MapProblem> problems = new ArrayList<>();
+        String file = map.source();
+        PrivacyMap.Subject s = map.subject();
+        if (!catalogue.tables().containsKey(s.table())) {
+            problems.add(new MapProblem(file, 1, "subject.table: unknown table '" + s.table() + "' in schema "
+                    + catalogue.schema()));
+        } else {
+            requireColumn(problems, file, 1, catalogue, s.table(), s.key(), "subject.key");
+            requireColumn(problems, file, 1, catalogue, s.table(), s.email(), "subject.email");
+            s.locale().ifPresent(l -> requireColumn(problems, file, 1, catalogue, s.table(), l, "subject.locale"));
+        }
+        Map<String, PrivacyMap.Table> byName = new LinkedHashMap<>();
+        for (PrivacyMap.Table t : map.tables()) {
+            if (byName.put(t.name(), t) != null) {
+                problems.add(new MapProblem(file, t.line(), "table " + t.name() + " is mapped twice"));
+            }
+        }
+        for (PrivacyMap.Table t : map.tables()) {
+            checkTable(problems, file, catalogue, map, byName, t);
+        }
+        if (problems.isEmpty()) {
+            checkReferencesToDeletedRows(problems, file, catalogue, byName);
+        }
+        if (!problems.isEmpty()) {
+            throw new PrivacyMapException(problems);
+        }
+        return map.withTables(order(file, catalogue, byName));
+    }
+
+    private static void checkTable(List<MapProblem> problems, String file, Catalogue catalogue, PrivacyMap map,
+            Map<String, PrivacyMap.Table> byName, PrivacyMap.Table t) {
+        if (!catalogue.tables().containsKey(t.name())) {
+            problems.add(new MapProblem(file, t.line(), "unknown table '" + t.name() + "' in schema "
+                    + catalogue.schema()));
+            return;
+        }
+        requireColumn(problems, file, t.line(), catalogue, t.name(), t.column(), "belongsTo.column");
+        if (t.parent().isPresent()) {
+            PrivacyMap.Table parent = byName.get(t.parent().get());
+            if (parent == null) {
+                problems.add(new MapProblem(file, t.line(), "table " + t.name() + ": belongsTo.parent '"
+                        + t.parent().get() + "' is not a mapped table"));
+            } else if (catalogue.tables().containsKey(parent.name())) {
+                requireColumn(problems, file, t.line(), catalogue, parent.name(), t.parentKey(), "parentKey");
+            }
+        } else if (!t.parentKey().equals("id")) {
+            problems.add(new MapProblem(file, t.line(), "table " + t.name() + ": parentKey needs belongsTo.parent"));
+        }
+        for (String column : t.categories().keySet()) {
+            requireColumn(problems, file, t.line(), catalogue, t.name(), column, "columns");
+        }
+        if (t.erasure() instanceof PrivacyMap.Anonymize a) {
+            for (Map.Entry<String, AnonymizationStrategy> e : a.columns().entrySet()) {
+                Optional<Catalogue.Column> c = catalogue.column(t.name(), e.getKey());
+                if (c.isEmpty()) {
+                    problems.add(new MapProblem(file, t.line(), "table " + t.name() + ": unknown column '"
+                            + e.getKey() + "' in anonymize"));
+                } else {
+                    e.getValue().incompatibility(c.get()).ifPresent(why -> problems.add(
+                            new MapProblem(file, t.line(), "table " + t.name() + ": " + why)));
+                }
+            }
+        }
+        // The parent chain must end at a table that points at the subject directly.
+        Set<String> seen = new LinkedHashSet<>();
+        PrivacyMap.Table cur = t;
+        while (cur != null && cur.parent().isPresent()) {
+            if (!seen.add(cur.name())) {
+                problems.add(new MapProblem(file, t.line(), "belongsTo.parent chain loops: " + seen));
+                return;
+            }
+            cur = byName.get(cur.parent().get());
+        }
+        if (cur != null && map.subject().table().equals(t.name()) && !t.column().equals(map.subject().key())) {
+            problems.add(new MapProblem(file, t.line(), "table " + t.name() + " is the subject table: belongsTo.column"
+                    + " must be subject.key"));
+        }
+    }
+
+    /**
+     * Rows that reference a table the map deletes from must go too, or be cut loose: otherwise the erasure
+     * would fail on the foreign key every time (or, with ON DELETE CASCADE, delete data the map never
+     * listed). So a referencing table must be mapped, and if it is anonymized, its referencing columns must
+     * be among the anonymized ones.
+     */
+    private static void checkReferencesToDeletedRows(List<MapProblem> problems, String file, Catalogue catalogue,
+            Map<String, PrivacyMap.Table> byName) {
+        for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
+            PrivacyMap.Table target = byName.get(fk.referencedTable());
+            if (target == null || !(target.erasure() instanceof PrivacyMap.Delete)
+                    || fk.table().equals(fk.referencedTable())) {
+                continue;
+            }
+            PrivacyMap.Table source = byName.get(fk.table());
+            if (source == null) {
+                problems.add(new MapProblem(file, target.line(), "table " + fk.table() + " references "
+                        + fk.referencedTable() + ", whose rows are deleted, but is not mapped"));
+            } else if (source.erasure() instanceof PrivacyMap.Anonymize a
+                    && !a.columns().keySet().containsAll(fk.columns())) {
+                problems.add(new MapProblem(file, source.line(), "table " + source.name() + " is anonymized but its"
+                        + " columns " + fk.columns() + " still reference " + fk.referencedTable()
+                        + ", whose rows are deleted: anonymize them too (null)"));
+            }
+        }
+    }
+
+    private static void requireColumn(List<MapProblem> problems, String file, int line, Catalogue catalogue,
+            String table, String column, String what) {
+        if (catalogue.column(table, column).isEmpty()) {
+            problems.add(new MapProblem(file, line, what + ": unknown column '" + column + "' in table " + table));
+        }
+    }
+
+    /**
+     * Topological order: an edge child -> parent for every belongsTo.parent and every foreign key between
+     * mapped tables. Children are erased first. A cycle is reported with the tables in it.
+     */
+    private static List<PrivacyMap.Table> order(String file, Catalogue catalogue,
+            Map<String, PrivacyMap.Table> byName) {
+        Map<String, Set<String>> mustComeBefore = new HashMap<>(); // parent -> children that must go first
+        byName.keySet().forEach(n -> mustComeBefore.put(n, new LinkedHashSet<>()));
+        for (PrivacyMap.Table t : byName.values()) {
+            t.parent().ifPresent(p -> mustComeBefore.get(p).add(t.name()));
+        }
+        for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
+            if (byName.containsKey(fk.table()) && byName.containsKey(fk.referencedTable())
+                    && !fk.table().equals(fk.referencedTable())) {
+                mustComeBefore.get(fk.referencedTable()).add(fk.table());
+            }
+        }
+        List<PrivacyMap.Table> out = new ArrayList<>();
+        Map<String, Integer> state = new HashMap<>(); // 1 visiting, 2 done
+        for (String name : byName.keySet()) {
+            visit(file, name, byName, mustComeBefore, state, new ArrayDeque<>(), out);
+        }
+        return out;
+    }
+
+    private static void visit(String file, String name, Map<String, PrivacyMap.Table> byName,
+            Map<String, Set<String>> mustComeBefore, Map<String, Integer> state, Deque<String> path,
+            List<PrivacyMap.Table> out) {
+        Integer st = state.get(name);
+        if (st != null && st == 2) {
+            return;
+        }
+        path.addLast(name);
+        if (st != null) {
+            List<String> cycle = new ArrayList<>(path);
+            cycle = cycle.subList(cycle.indexOf(name), cycle.size());
+            throw new PrivacyMapException(List.of(new MapProblem(file, byName.get(name).line(),
+                    "cycle in the table order: " + String.join(" -> ", cycle))));
+        }
+        state.put(name, 1);
+        for (String child : mustComeBefore.get(name)) {
+            visit(file, child, byName, mustComeBefore, state, path, out);
+        }
+        state.put(name, 2);
+        path.removeLast();
+        out.add(byName.get(name));
+    }
+}

@@ -1,0 +1,59 @@
+package uz.himoya.privacymap;
+
+import java.time.Period;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import uz.himoya.erasure.strategy.AnonymizationStrategy;
+import uz.himoya.policy.Jurisdiction;
+
+/**
+ * One app's privacy map, as loaded from privacy-maps/&lt;id&gt;.yaml (docs/privacy-map.md). Immutable;
+ * {@link #tables()} is in erasure order (children before parents) once validated.
+ */
+public record PrivacyMap(String source, App app, Subject subject, List<Table> tables) {
+
+    public record App(String id, String name, String contactEmail, Jurisdiction jurisdiction, List<String> locales,
+            String defaultLocale, Period deletionDeadline, Verification verification, String datasource,
+            String schema) {
+    }
+
+    /** How a request proves it comes from the data subject. */
+    public enum Verification {
+        /** Always mail a link to the registered address (Deepen 6.1: requests from the registered e-mail). */
+        EMAIL,
+        /** The app vouches for a signed-in user (oshto.kg 3.1.2, personal cabinet). */
+        APP_ATTESTED,
+        EITHER;
+
+        public boolean allowsEmail() {
+            return this != APP_ATTESTED;
+        }
+
+        public boolean allowsAttested() {
+            return this != EMAIL;
+        }
+    }
+
+    public record Subject(String table, String key, String email, Optional<String> locale) {
+    }
+
+    /** A table holding personal data: how its rows belong to the subject and what erasure does to them. */
+    public record Table(String name, int line, String column, Optional<String> parent, String parentKey,
+            Map<String, String> categories, Erasure erasure) {
+    }
+
+    public sealed interface Erasure permits Delete, Anonymize {
+    }
+
+    public record Delete() implements Erasure {
+    }
+
+    /** Keep the rows (the law makes the app keep them), overwrite the personal columns. */
+    public record Anonymize(Map<String, AnonymizationStrategy> columns, String reason) implements Erasure {
+    }
+
+    public PrivacyMap withTables(List<Table> ordered) {
+        return new PrivacyMap(source, app, subject, List.copyOf(ordered));
+    }
+}

@@ -1,0 +1,255 @@
+package uz.himoya.privacymap;
+
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import uz.himoya.erasure.strategy.AnonymizationStrategy;
+import uz.himoya.erasure.strategy.Strategies;
+import uz.himoya.policy.Jurisdiction;
+import uz.himoya.policy.Locales;
+
+/**
+ * Reads a privacy map's structure (docs/privacy-map.md). Identifiers are checked against the database
+ * later by {@link CatalogueValidator}; here only their shape, so nothing unquotable ever reaches SQL.
+ */
+public final class PrivacyMapParser {
+    private static final Pattern APP_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,39}");
+    /** Plain lower-case SQL identifiers only: no quoting games in maps. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    private PrivacyMapParser() {
+    }
+
+    public static PrivacyMap parse(String file, String yaml) {
+        List<MapProblem> problems = new ArrayList<>();
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new java.io.StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            throw new PrivacyMapException(List.of(new MapProblem(file, line, "not valid YAML: " + e.getProblem())));
+        }
+        if (!(root instanceof MappingNode rootMapping)) {
+            throw new PrivacyMapException(List.of(new MapProblem(file, 1, "a privacy map is a YAML mapping")));
+        }
+        YamlNode top = new YamlNode(file, rootMapping, problems);
+        PrivacyMap.App app = app(top.mapping("app", "app"));
+        PrivacyMap.Subject subject = subject(top.mapping("subject", "subject"));
+        List<PrivacyMap.Table> tables = new ArrayList<>();
+        for (Node n : top.sequence("tables", "tables")) {
+            if (n instanceof MappingNode m) {
+                table(top.child(m)).ifPresent(tables::add);
+            } else {
+                top.problem(YamlNode.line(n), "each entry of 'tables' must be a mapping");
+            }
+        }
+        if (tables.isEmpty() && top.keys().contains("tables")) {
+            top.problem(top.lineOf("tables"), "'tables' must list at least one table");
+        }
+        top.rejectUnknown("the privacy map");
+        if (!problems.isEmpty()) {
+            throw new PrivacyMapException(problems);
+        }
+        return new PrivacyMap(file, app, subject, tables);
+    }
+
+    private static PrivacyMap.App app(YamlNode a) {
+        String id = a.string("id", "app.id");
+        if (!id.isEmpty() && !APP_ID.matcher(id).matches()) {
+            a.problem(a.lineOf("id"), "app.id '" + id + "' must match " + APP_ID.pattern());
+        }
+        String name = a.string("name", "app.name");
+        String contact = a.string("contactEmail", "app.contactEmail");
+        if (!contact.isEmpty() && !EMAIL.matcher(contact).matches()) {
+            a.problem(a.lineOf("contactEmail"), "app.contactEmail is not an e-mail address");
+        }
+        Jurisdiction jurisdiction = Jurisdiction.UZ;
+        String j = a.string("jurisdiction", "app.jurisdiction");
+        if (!j.isEmpty()) {
+            try {
+                jurisdiction = Jurisdiction.valueOf(j.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                a.problem(a.lineOf("jurisdiction"), "unknown jurisdiction '" + j + "'; valid: UZ, KG, GDPR, RU");
+            }
+        }
+        List<String> locales = new ArrayList<>();
+        for (Node n : a.sequence("locales", "app.locales")) {
+            String tag = n instanceof ScalarNode s ? s.getValue() : "";
+            Optional<String> canonical = Locales.canonical(tag);
+            if (canonical.isEmpty()) {
+                a.problem(YamlNode.line(n), "unsupported locale '" + tag + "'; valid: " + Locales.SUPPORTED);
+            } else if (!locales.contains(canonical.get())) {
+                locales.add(canonical.get());
+            }
+        }
+        Optional<String> givenDefault = a.optString("defaultLocale");
+        String defaultLocale = givenDefault.flatMap(Locales::canonical).orElse(locales.isEmpty() ? "en" : locales.get(0));
+        if (givenDefault.isPresent() && Locales.canonical(givenDefault.get()).isEmpty()) {
+            a.problem(a.lineOf("defaultLocale"), "unsupported defaultLocale '" + givenDefault.get() + "'; valid: "
+                    + Locales.SUPPORTED);
+        } else if (!locales.isEmpty() && !locales.contains(defaultLocale)) {
+            a.problem(a.lineOf("defaultLocale"), "app.defaultLocale must be one of app.locales");
+        }
+        Period deadline = jurisdiction.deletionDeadline();
+        PrivacyMap.Verification verification = PrivacyMap.Verification.EMAIL;
+        Optional<YamlNode> deletion = a.optMapping("deletion");
+        if (deletion.isPresent()) {
+            YamlNode d = deletion.get();
+            Optional<String> p = d.optString("deadline");
+            if (p.isPresent()) {
+                try {
+                    deadline = Period.parse(p.get());
+                    if (deadline.isNegative() || deadline.isZero()) {
+                        d.problem(d.lineOf("deadline"), "deletion.deadline must be positive");
+                    }
+                } catch (DateTimeParseException e) {
+                    d.problem(d.lineOf("deadline"), "deletion.deadline '" + p.get()
+                            + "' is not an ISO-8601 period such as P14D");
+                }
+            }
+            Optional<String> v = d.optString("verification");
+            if (v.isPresent()) {
+                switch (v.get()) {
+                    case "email" -> verification = PrivacyMap.Verification.EMAIL;
+                    case "app-attested" -> verification = PrivacyMap.Verification.APP_ATTESTED;
+                    case "either" -> verification = PrivacyMap.Verification.EITHER;
+                    default -> d.problem(d.lineOf("verification"), "unknown verification '" + v.get()
+                            + "'; valid: email, app-attested, either");
+                }
+            }
+            d.rejectUnknown("app.deletion");
+        }
+        String datasource = a.optString("datasource").orElse("default");
+        if (!"default".equals(datasource)) {
+            // Erasure, receipt and status commit in one transaction only on Himoya's own datasource.
+            a.problem(a.lineOf("datasource"), "datasource '" + datasource
+                    + "': only 'default' is supported (put the app's tables in a schema of that database)");
+        }
+        String schema = identifier(a, "schema", "app.schema");
+        a.rejectUnknown("app");
+        return new PrivacyMap.App(id, name, contact, jurisdiction, List.copyOf(locales), defaultLocale, deadline,
+                verification, datasource, schema);
+    }
+
+    private static PrivacyMap.Subject subject(YamlNode s) {
+        String table = identifier(s, "table", "subject.table");
+        String key = identifier(s, "key", "subject.key");
+        String email = identifier(s, "email", "subject.email");
+        Optional<String> locale = s.keys().contains("locale") ? Optional.of(identifier(s, "locale", "subject.locale"))
+                : Optional.empty();
+        s.rejectUnknown("subject");
+        return new PrivacyMap.Subject(table, key, email, locale);
+    }
+
+    private static Optional<PrivacyMap.Table> table(YamlNode t) {
+        String name = identifier(t, "table", "tables[].table");
+        YamlNode belongs = t.mapping("belongsTo", "tables[].belongsTo");
+        String column = identifier(belongs, "column", "belongsTo.column");
+        Optional<String> parent = belongs.keys().contains("parent")
+                ? Optional.of(identifier(belongs, "parent", "belongsTo.parent"))
+                : Optional.empty();
+        belongs.rejectUnknown("belongsTo of table " + name);
+        String parentKey = t.keys().contains("parentKey") ? identifier(t, "parentKey", "parentKey") : "id";
+        Map<String, String> categories = new LinkedHashMap<>();
+        Optional<YamlNode> cols = t.optMapping("columns");
+        cols.ifPresent(c -> {
+            for (var e : c.entries()) {
+                checkIdentifier(c, c.lineOf(e.getKey()), e.getKey());
+                String category = e.getValue() instanceof ScalarNode s ? s.getValue() : "";
+                if (!DataCategory.ALL.contains(category)) {
+                    c.problem(YamlNode.line(e.getValue()), "unknown data category '" + category + "' for column "
+                            + e.getKey() + "; valid: " + DataCategory.ALL);
+                }
+                categories.put(e.getKey(), category);
+            }
+        });
+        PrivacyMap.Erasure erasure = erasure(t, name);
+        t.rejectUnknown("table " + name);
+        return Optional.of(new PrivacyMap.Table(name, t.line(), column, parent, parentKey, Map.copyOf(categories),
+                erasure));
+    }
+
+    private static PrivacyMap.Erasure erasure(YamlNode t, String table) {
+        Optional<Node> raw = t.raw("erasure");
+        if (raw.isEmpty()) {
+            t.problem(t.line(), "table " + table + ": missing required 'erasure' (delete or anonymize)");
+            return new PrivacyMap.Delete();
+        }
+        if (raw.get() instanceof ScalarNode s) {
+            if (!"delete".equals(s.getValue())) {
+                t.problem(YamlNode.line(s), "table " + table + ": erasure must be 'delete' or an 'anonymize' mapping");
+            }
+            return new PrivacyMap.Delete();
+        }
+        if (!(raw.get() instanceof MappingNode m)) {
+            t.problem(YamlNode.line(raw.get()), "table " + table + ": erasure must be 'delete' or a mapping");
+            return new PrivacyMap.Delete();
+        }
+        YamlNode e = t.child(m);
+        Map<String, AnonymizationStrategy> columns = new LinkedHashMap<>();
+        YamlNode anonymize = e.mapping("anonymize", "erasure.anonymize");
+        for (var c : anonymize.entries()) {
+            int line = anonymize.lineOf(c.getKey());
+            checkIdentifier(anonymize, line, c.getKey());
+            try {
+                columns.put(c.getKey(), strategy(c.getValue()));
+            } catch (IllegalArgumentException ex) {
+                anonymize.problem(line, "table " + table + ", column " + c.getKey() + ": " + ex.getMessage());
+            }
+        }
+        if (columns.isEmpty() && anonymize.keys().isEmpty()) {
+            e.problem(e.line(), "table " + table + ": anonymize must list at least one column");
+        }
+        String reason = e.string("reason", "erasure.reason");
+        e.rejectUnknown("erasure of table " + table);
+        return new PrivacyMap.Anonymize(Map.copyOf(columns), reason);
+    }
+
+    /** {@code redact}, or {@code {fixed: {value: x}}}: a name, with options where the strategy takes them. */
+    private static AnonymizationStrategy strategy(Node node) {
+        if (node instanceof ScalarNode s) {
+            return Strategies.byName(s.getValue(), Map.of());
+        }
+        if (node instanceof MappingNode m && m.getValue().size() == 1
+                && m.getValue().get(0).getKeyNode() instanceof ScalarNode name) {
+            Map<String, String> options = new LinkedHashMap<>();
+            if (m.getValue().get(0).getValueNode() instanceof MappingNode opts) {
+                for (var t : opts.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+                        options.put(k.getValue(), v.getValue());
+                    }
+                }
+            }
+            return Strategies.byName(name.getValue(), options);
+        }
+        throw new IllegalArgumentException("a strategy is a name or {name: {options}}");
+    }
+
+    private static String identifier(YamlNode n, String key, String path) {
+        String v = n.string(key, path);
+        if (!v.isEmpty()) {
+            checkIdentifier(n, n.lineOf(key), v);
+        }
+        return v;
+    }
+
+    private static void checkIdentifier(YamlNode n, int line, String v) {
+        if (!IDENTIFIER.matcher(v).matches()) {
+            n.problem(line, "'" + v + "' is not a plain lower-case SQL identifier");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package uz.himoya.privacymap;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Finds the data subject in the app's own table, by key or by registered e-mail (case-insensitive). */
+public final class SubjectFinder {
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** The subject as the app knows them. The key is what the erasure plan binds. */
+    public record Subject(String key, String email, Optional<String> locale) {
+    }
+
+    private final String select;
+    private final String keyColumn;
+    private final String emailColumn;
+    private final String keyType;
+
+    public SubjectFinder(PrivacyMap map, Catalogue catalogue) {
+        PrivacyMap.Subject s = map.subject();
+        this.keyType = catalogue.column(s.table(), s.key()).orElseThrow().sqlType();
+        this.keyColumn = q(s.key());
+        this.emailColumn = q(s.email());
+        this.select = "SELECT " + q(s.key()) + "::text, " + q(s.email()) + "::text, "
+                + s.locale().map(l -> q(l) + "::text").orElse("NULL") + " FROM " + q(map.app().schema()) + "."
+                + q(s.table()) + " WHERE ";
+    }
+
+    /** With both id and e-mail, both must match the same row; an ambiguous e-mail matches nobody. */
+    public Optional<Subject> find(Connection c, Optional<String> id, Optional<String> email) throws SQLException {
+        if (id.isPresent()) {
+            if (!keyFits(id.get())) {
+                return Optional.empty();
+            }
+            Optional<Subject> found = query(c, select + keyColumn + " = CAST(? AS " + keyType + ")", id.get());
+            return found.filter(f -> email.isEmpty() || (f.email() != null && f.email().equalsIgnoreCase(email.get())));
+        }
+        if (email.isPresent()) {
+            return query(c, select + "lower(" + emailColumn + ") = lower(?)", email.get());
+        }
+        return Optional.empty();
+    }
+
+    private boolean keyFits(String id) {
+        if (keyType.equals("bigint") || keyType.equals("integer") || keyType.equals("smallint")) {
+            return INTEGER.matcher(id).matches();
+        }
+        if (keyType.equals("uuid")) {
+            return UUID.matcher(id).matches();
+        }
+        return true;
+    }
+
+    private static Optional<Subject> query(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 2")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Subject s = new Subject(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)));
+                return rs.next() ? Optional.empty() : Optional.of(s);
+            }
+        }
+    }
+
+    private static String q(String identifier) {
+        return '"' + identifier + '"';
+    }
+}

@@ -1,0 +1,22 @@
+package uz.himoya.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** Embedded PostgreSQL with the demo app loaded, for @QuarkusTest classes (Dev Services need Docker). */
+public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        EmbeddedDatabase.get();
+        EmbeddedDatabase.loadDemo();
+        return Map.of("quarkus.datasource.jdbc.url", EmbeddedDatabase.jdbcUrl(),
+                "quarkus.datasource.username", "postgres",
+                "quarkus.datasource.password", "postgres");
+    }
+
+    @Override
+    public void stop() {
+        // Shared by all test classes of the JVM; the JVM's exit stops it.
+    }
+}

@@ -1,0 +1,81 @@
+package uz.himoya.infra;
+
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The alarm topic and the alarms Himoya needs: something in a dead-letter queue, a function that
+ * failed, a function that was throttled. Each of them means a privacy duty (an erasure, a breach
+ * notice, a deadline) may be late, so every alarm fires on the first occurrence.
+ */
+public final class Alarms extends Construct {
+
+    private static final Duration PERIOD = Duration.minutes(5);
+
+    private final Topic topic;
+    private final SnsAction notify;
+
+    public Alarms(Construct scope, String id, HimoyaSettings settings) {
+        super(scope, id);
+        topic = Topic.Builder.create(this, "Topic")
+                .topicName(settings.prefix() + "-alarms")
+                .displayName("Himoya " + settings.stage() + " alarms")
+                .enforceSsl(true)
+                .build();
+        if (settings.alarmEmail() != null) {
+            topic.addSubscription(new EmailSubscription(settings.alarmEmail()));
+        }
+        notify = new SnsAction(topic);
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    /**
+     * A message that ran out of retries (or a schedule that could not invoke its function). The
+     * alarm stays on while the queue holds messages, so it keeps reminding until someone acts.
+     */
+    public void onDeadLetters(Construct scope, IQueue deadLetterQueue, String queueName) {
+        alarm(scope, "DeadLettersAlarm", queueName + "-not-empty",
+                deadLetterQueue.metricApproximateNumberOfMessagesVisible(stat("Maximum")),
+                "Messages in " + queueName + ": work that failed every retry. See infra/README.md, Alarms.");
+    }
+
+    /** Invocation errors and throttles of one function. */
+    public void onFunctionTrouble(Construct scope, IFunction function, String functionName) {
+        alarm(scope, "ErrorsAlarm", functionName + "-errors", function.metricErrors(stat("Sum")),
+                functionName + " failed at least once in 5 minutes. See infra/README.md, Alarms.");
+        alarm(scope, "ThrottlesAlarm", functionName + "-throttles", function.metricThrottles(stat("Sum")),
+                functionName + " was throttled at least once in 5 minutes. See infra/README.md, Alarms.");
+    }
+
+    private static MetricOptions stat(String statistic) {
+        return MetricOptions.builder().period(PERIOD).statistic(statistic).build();
+    }
+
+    private void alarm(Construct scope, String id, String name, Metric metric, String description) {
+        Alarm alarm = metric.createAlarm(scope, id, CreateAlarmOptions.builder()
+                .alarmName(name)
+                .alarmDescription(description)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                // No data means no traffic, which is not a problem.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+        alarm.addAlarmAction(notify);
+        alarm.addOkAction(notify); // so whoever was paged also learns it is over
+    }
+}

@@ -1,0 +1,119 @@
+package uz.himoya.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.VersionOptions;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * One Quarkus Lambda function as Himoya runs it: SnapStart on published versions, an alias
+ * {@value #ALIAS} that every trigger targets, its own log group and role, and its alarms.
+ */
+public final class HimoyaFunction extends Construct {
+
+    public static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    public static final String ALIAS = "live";
+    /** C1 only: short invocations gain more from cheap compilation than from C2's peak speed (AWS guidance). */
+    static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+
+    /**
+     * What differs between the functions.
+     *
+     * @param name        short name, e.g. {@code erasure-worker}; the function is {@code himoya-<stage>-<name>}
+     * @param asset       path of the function zip
+     * @param timeout     function timeout
+     * @param environment variables on top of the common ones
+     */
+    public record Spec(String name, String asset, Duration timeout, Map<String, String> environment) {
+        public Spec {
+            environment = Map.copyOf(environment);
+        }
+    }
+
+    private final Function function;
+    private final Alias live;
+
+    public HimoyaFunction(Construct scope, String id, FunctionDefaults defaults, Spec spec) {
+        super(scope, id);
+        HimoyaSettings settings = defaults.settings();
+        String functionName = settings.prefix() + "-" + spec.name();
+
+        // Created here rather than by Lambda so that retention and removal are ours to decide.
+        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
+                .logGroupName("/aws/lambda/" + functionName)
+                .retention(LogRetention.of(settings.logRetentionDays()))
+                .removalPolicy(settings.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .build();
+
+        Map<String, String> environment = new LinkedHashMap<>(defaults.environment());
+        environment.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        environment.putAll(spec.environment());
+
+        function = Function.Builder.create(this, "Function")
+                .functionName(functionName)
+                .description("Himoya " + spec.name() + " (" + settings.stage() + ")")
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.X86_64)
+                .handler(HANDLER)
+                .code(Code.fromAsset(existing(spec.asset())))
+                .memorySize(settings.memoryMb())
+                .timeout(spec.timeout())
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                // Old versions stay after an update, so the alias can be pointed back at one (rollback).
+                .currentVersionOptions(VersionOptions.builder().removalPolicy(RemovalPolicy.RETAIN).build())
+                .environment(environment)
+                .vpc(defaults.network().vpc())
+                .vpcSubnets(defaults.network().isolatedSubnets())
+                .securityGroups(List.of(defaults.network().functionSecurityGroup()))
+                .logGroup(logGroup)
+                .build();
+
+        // Publishing a SnapStart version runs the function's start-up, which reads the secrets and
+        // connects to the database: network endpoints and database must be complete by then.
+        function.getNode().addDependency(defaults.network(), defaults.database());
+        // CDK warns that SnapStart needs published versions; the alias below publishes one.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "the live alias points at a published version");
+
+        live = Alias.Builder.create(this, "Live")
+                .aliasName(ALIAS)
+                .version(function.getCurrentVersion())
+                .build();
+
+        defaults.database().grantAccess(function);
+        defaults.secrets().forEach(secret -> secret.grantRead(function));
+        defaults.alarms().onFunctionTrouble(this, function, functionName);
+    }
+
+    /** The function itself: for grants and metrics. Triggers use {@link #live()}. */
+    public Function function() {
+        return function;
+    }
+
+    /** The {@value #ALIAS} alias, pointing at the published (SnapStart) version. */
+    public Alias live() {
+        return live;
+    }
+
+    private static String existing(String asset) {
+        if (!Files.isRegularFile(Path.of(asset))) {
+            throw new IllegalArgumentException("Function package " + Path.of(asset).toAbsolutePath().normalize()
+                    + " not found. Build it first at the repository top: ./mvnw -B package -DskipTests");
+        }
+        return asset;
+    }
+}

@@ -1,0 +1,116 @@
+package uz.himoya.infra;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnOutputProps;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TimeZone;
+import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.ses.EmailIdentity;
+import software.amazon.awscdk.services.ses.Identity;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * Himoya on AWS: the HTTP function behind an HTTP API, three queue workers, two scheduled jobs,
+ * an Aurora PostgreSQL database behind an RDS Proxy, secrets, and alarms.
+ */
+public final class HimoyaStack extends Stack {
+
+    private static final String FUNQY_EXPORT = "QUARKUS_FUNQY_EXPORT";
+
+    public HimoyaStack(Construct scope, String id, StackProps props, HimoyaSettings settings) {
+        super(scope, id, props);
+
+        Network network = new Network(this, "Network");
+        Database database = new Database(this, "Database", network, settings);
+        HimoyaSecrets secrets = new HimoyaSecrets(this, "Secrets", settings);
+        Alarms alarms = new Alarms(this, "Alarms", settings);
+        PublicApi api = new PublicApi(this, "HttpApi", settings);
+        if (settings.mailFromDomain() != null) {
+            // SES still has to verify the domain: publish the DKIM records it shows (see README).
+            EmailIdentity.Builder.create(this, "MailIdentity")
+                    .identity(Identity.domain(settings.mailFromDomain()))
+                    .build();
+        }
+
+        FunctionDefaults defaults = new FunctionDefaults(settings, network, database,
+                List.of(database.secret(), secrets.app(), secrets.smtp()),
+                commonEnvironment(settings, database, secrets, api), alarms);
+        String functions = settings.functionsAsset();
+
+        QueueWorker erasure = new QueueWorker(this, "ErasureWorker", defaults, new HimoyaFunction.Spec(
+                // Well under the job lease (5 minutes), so a timed-out job is retaken, never run twice at once.
+                "erasure-worker", functions, Duration.minutes(2), Map.of(FUNQY_EXPORT, "erasureWorker")),
+                "erasure-jobs");
+        QueueWorker breach = new QueueWorker(this, "BreachNotifier", defaults, new HimoyaFunction.Spec(
+                "breach-notifier", functions, Duration.minutes(2), Map.of(FUNQY_EXPORT, "breachNotifier")),
+                "breach-notices");
+        QueueWorker retention = new QueueWorker(this, "RetentionSweep", defaults, new HimoyaFunction.Spec(
+                // The Lambda maximum: a sweep that needs longer queues a continuation for itself.
+                "retention-sweep", functions, Duration.minutes(15), Map.of(FUNQY_EXPORT, "retentionSweep")),
+                "retention-continuations");
+        retention.letHandlerSendToOwnQueue("HIMOYA_QUEUE_RETENTION_URL");
+        HimoyaFunction watchdog = new HimoyaFunction(this, "DeadlineWatchdog", defaults, new HimoyaFunction.Spec(
+                "deadline-watchdog", functions, Duration.minutes(5), Map.of(FUNQY_EXPORT, "deadlineWatchdog")));
+
+        HimoyaFunction http = new HimoyaFunction(this, "HttpHandler", defaults, new HimoyaFunction.Spec(
+                "http-api", settings.httpAsset(), Duration.seconds(15), Map.of(
+                        "HIMOYA_QUEUE_ERASURE_URL", erasure.queue().getQueueUrl(),
+                        "HIMOYA_QUEUE_BREACH_URL", breach.queue().getQueueUrl())));
+        erasure.queue().grantSendMessages(http.function());
+        breach.queue().grantSendMessages(http.function());
+        api.routeTo(http.live());
+
+        new ScheduledJob(this, "RetentionSchedule", settings, alarms, "retention-sweep",
+                // Night for the apps' users (Central Asia), when the sweep's deletes disturb least.
+                ScheduleExpression.cron(CronOptionsWithTimezone.builder()
+                        .minute("0").hour("3").timeZone(TimeZone.ASIA_TASHKENT).build()),
+                retention.handler().live());
+        new ScheduledJob(this, "WatchdogSchedule", settings, alarms, "deadline-watchdog",
+                ScheduleExpression.rate(Duration.hours(1)), watchdog.live());
+
+        output("HttpApiUrl", api.url(), "Base URL of the Himoya API");
+        output("ErasureQueueUrl", erasure.queue().getQueueUrl(), "Erasure jobs queue");
+        output("BreachQueueUrl", breach.queue().getQueueUrl(), "Breach notices queue");
+        output("RetentionQueueUrl", retention.queue().getQueueUrl(), "Retention sweep continuations queue");
+        output("AlarmTopicArn", alarms.topic().getTopicArn(), "SNS topic every alarm notifies");
+        output("AppSecretArn", secrets.app().getSecretArn(), "Crypto secret and app API keys");
+        output("SmtpSecretArn", secrets.smtp().getSecretArn(), "SES SMTP credentials");
+        output("DatabaseSecretArn", database.secret().getSecretArn(), "Database master credentials");
+    }
+
+    private static Map<String, String> commonEnvironment(HimoyaSettings settings, Database database,
+            HimoyaSecrets secrets, PublicApi api) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HIMOYA_STAGE", settings.stage());
+        env.put("HIMOYA_APPS", settings.apps());
+        env.put("HIMOYA_PUBLIC_BASE_URL", api.url());
+        // SnapStart snapshots the start-up, secrets read there included: a new revision means new
+        // versions, i.e. a fresh start-up that reads the current secret values.
+        env.put("HIMOYA_CONFIG_REVISION", settings.configRevision());
+        // The SQS client defaults to eu-central-1; the queues live in the stack's region.
+        env.put("HIMOYA_QUEUE_REGION", settings.region());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        // Only ARNs here: the code reads the values from Secrets Manager at start-up.
+        env.put("HIMOYA_DB_SECRET_ARN", database.secret().getSecretArn());
+        env.put("HIMOYA_SECRETS_ARN", secrets.app().getSecretArn());
+        env.put("HIMOYA_SMTP_SECRET_ARN", secrets.smtp().getSecretArn());
+        // Through the VPC endpoint for SES SMTP (private DNS makes the public name resolve to it).
+        env.put("QUARKUS_MAILER_HOST", "email-smtp." + settings.region() + ".amazonaws.com");
+        env.put("QUARKUS_MAILER_PORT", String.valueOf(Network.SMTP_SUBMISSION_PORT));
+        env.put("QUARKUS_MAILER_START_TLS", "REQUIRED");
+        env.put("QUARKUS_MAILER_FROM", settings.mailFrom());
+        return env;
+    }
+
+    private void output(String id, String value, String description) {
+        new CfnOutput(this, id, CfnOutputProps.builder().value(value).description(description).build());
+    }
+}

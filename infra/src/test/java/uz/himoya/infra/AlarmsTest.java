@@ -1,0 +1,83 @@
+package uz.himoya.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static uz.himoya.infra.SynthesizedStack.referencedIds;
+import static uz.himoya.infra.SynthesizedStack.target;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+class AlarmsTest {
+
+    private static SynthesizedStack stack;
+    private static Map<String, JsonNode> alarms;
+
+    @BeforeAll
+    static void synthesize() {
+        stack = SynthesizedStack.defaults();
+        alarms = stack.resources("AWS::CloudWatch::Alarm");
+    }
+
+    @Test
+    void shouldAlarmOnTheFirstMessage_whenQueueIsADeadLetterQueue() {
+        // Arrange: three worker queues and two schedules, each with its own dead-letter queue
+        Set<String> deadLetterQueues = stack.deadLetterQueueIds();
+        assertEquals(5, deadLetterQueues.size());
+
+        for (String deadLetterId : deadLetterQueues) {
+            // Act
+            boolean alarmed = alarms.values().stream().map(a -> a.get("Properties")).anyMatch(a ->
+                    "AWS/SQS".equals(a.path("Namespace").asText())
+                            && "ApproximateNumberOfMessagesVisible".equals(a.path("MetricName").asText())
+                            && a.path("Threshold").asDouble() == 1
+                            && "GreaterThanOrEqualToThreshold".equals(a.path("ComparisonOperator").asText())
+                            && referencedIds(a.path("Dimensions")).contains(deadLetterId));
+
+            // Assert
+            assertTrue(alarmed, "an alarm watches " + deadLetterId);
+        }
+    }
+
+    @Test
+    void shouldNotifyTheAlarmTopic_whenAnyAlarmFires() {
+        // Arrange
+        String topicId = stack.resources("AWS::SNS::Topic").keySet().iterator().next();
+
+        alarms.forEach((id, alarm) -> {
+            // Act
+            JsonNode actions = alarm.at("/Properties/AlarmActions");
+
+            // Assert
+            assertEquals(1, actions.size(), id);
+            assertEquals(topicId, target(actions.get(0)), id);
+        });
+        // 5 functions x (errors + throttles) + 5 dead-letter queues
+        assertEquals(15, alarms.size());
+    }
+
+    @Test
+    void shouldNameAlarmsAsTheReadmeDescribes_whenStackIsSynthesized() {
+        // Act
+        Set<String> names = new java.util.TreeSet<>();
+        alarms.values().forEach(a -> names.add(a.at("/Properties/AlarmName").asText()));
+
+        // Assert
+        assertTrue(names.containsAll(Set.of("himoya-test-http-api-errors", "himoya-test-http-api-throttles",
+                "himoya-test-erasure-jobs-dlq-not-empty", "himoya-test-deadline-watchdog-schedule-dlq-not-empty")),
+                names.toString());
+    }
+
+    @Test
+    void shouldSubscribeNobody_whenNoAlarmEmailIsGiven() {
+        // Assert
+        stack.template.resourceCountIs("AWS::SNS::Subscription", 0);
+        assertEquals("himoya-test-alarms",
+                stack.resources("AWS::SNS::Topic").values().iterator().next().at("/Properties/TopicName").asText());
+    }
+}

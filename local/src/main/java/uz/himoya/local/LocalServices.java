@@ -1,0 +1,65 @@
+package uz.himoya.local;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import uz.himoya.testing.EmbeddedDatabase;
+
+/**
+ * The servers of the local run, in one foreground process: an embedded PostgreSQL on 127.0.0.1:54329
+ * with the demo app loaded, and an SMTP server on 127.0.0.1:3025 whose every received mail is written to
+ * local-mailbox/ as an .eml file (open it with any mail program, or read it with cat).
+ */
+public final class LocalServices {
+    public static final int PG_PORT = 54329;
+    public static final int SMTP_PORT = 3025;
+
+    private LocalServices() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath();
+        Path mailbox = Files.createDirectories(root.resolve("local-mailbox"));
+        EmbeddedDatabase.start(PG_PORT, Files.createDirectories(root.resolve("local-data/pg")));
+        EmbeddedDatabase.loadDemo();
+        GreenMail smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        Thread writer = new Thread(() -> writeMail(smtp, mailbox), "mailbox-writer");
+        writer.setDaemon(true);
+        writer.start();
+        Files.writeString(root.resolve("local-data/ready"), "ready\n");
+        System.out.println("[local] PostgreSQL on 127.0.0.1:" + PG_PORT + " (demo app in schema demo_app)");
+        System.out.println("[local] SMTP on 127.0.0.1:" + SMTP_PORT + ", mail written to " + mailbox);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            smtp.stop();
+            EmbeddedDatabase.stop();
+        }));
+        new CountDownLatch(1).await();
+    }
+
+    /** Polls the SMTP server and writes each new mail once, numbered in arrival order. */
+    private static void writeMail(GreenMail smtp, Path mailbox) {
+        int written = 0;
+        while (true) {
+            try {
+                MimeMessage[] received = smtp.getReceivedMessages();
+                for (; written < received.length; written++) {
+                    Path file = mailbox.resolve(String.format("%03d.eml", written + 1));
+                    try (OutputStream out = Files.newOutputStream(file)) {
+                        received[written].writeTo(out);
+                    }
+                    System.out.println("[local] mail " + file.getFileName() + " written");
+                }
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                System.err.println("[local] could not write a mail: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+}
