@@ -25,7 +25,11 @@ import software.constructs.Construct;
  */
 public final class HimoyaFunction extends Construct {
 
-    public static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The HTTP function's entry point (quarkus-amazon-lambda-http). */
+    public static final String HTTP_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The event functions' entry point: Funqy, which runs the function named by QUARKUS_FUNQY_EXPORT. */
+    public static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    public static final List<String> HANDLERS = List.of(HTTP_HANDLER, FUNQY_HANDLER);
     public static final String ALIAS = "live";
     /** C1 only: short invocations gain more from cheap compilation than from C2's peak speed (AWS guidance). */
     static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
@@ -68,7 +72,7 @@ public final class HimoyaFunction extends Construct {
                 .description("Himoya " + spec.name() + " (" + settings.stage() + ")")
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.X86_64)
-                .handler(HANDLER)
+                .handler(spec.environment().containsKey("QUARKUS_FUNQY_EXPORT") ? FUNQY_HANDLER : HTTP_HANDLER)
                 .code(Code.fromAsset(existing(spec.asset())))
                 .memorySize(settings.memoryMb())
                 .timeout(spec.timeout())

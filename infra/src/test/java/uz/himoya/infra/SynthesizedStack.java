@@ -70,7 +70,7 @@ final class SynthesizedStack {
     /** The Himoya functions (Quarkus handler), by logical id; leaves out CDK's own helper functions. */
     Map<String, JsonNode> himoyaFunctions() {
         Map<String, JsonNode> functions = resources("AWS::Lambda::Function");
-        functions.values().removeIf(f -> !HimoyaFunction.HANDLER.equals(f.at("/Properties/Handler").asText()));
+        functions.values().removeIf(f -> !HimoyaFunction.HANDLERS.contains(f.at("/Properties/Handler").asText()));
         return functions;
     }
 

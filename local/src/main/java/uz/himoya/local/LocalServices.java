@@ -22,7 +22,12 @@ public final class LocalServices {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath();
+        start(Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath());
+        new CountDownLatch(1).await();
+    }
+
+    /** Starts the database and the mailbox; they stop when the JVM exits. */
+    public static void start(Path root) throws Exception {
         Path mailbox = Files.createDirectories(root.resolve("local-mailbox"));
         EmbeddedDatabase.start(PG_PORT, Files.createDirectories(root.resolve("local-data/pg")));
         EmbeddedDatabase.loadDemo();
@@ -31,14 +36,12 @@ public final class LocalServices {
         Thread writer = new Thread(() -> writeMail(smtp, mailbox), "mailbox-writer");
         writer.setDaemon(true);
         writer.start();
-        Files.writeString(root.resolve("local-data/ready"), "ready\n");
         System.out.println("[local] PostgreSQL on 127.0.0.1:" + PG_PORT + " (demo app in schema demo_app)");
         System.out.println("[local] SMTP on 127.0.0.1:" + SMTP_PORT + ", mail written to " + mailbox);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             smtp.stop();
             EmbeddedDatabase.stop();
         }));
-        new CountDownLatch(1).await();
     }
 
     /** Polls the SMTP server and writes each new mail once, numbered in arrival order. */
