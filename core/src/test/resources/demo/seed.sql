@@ -38,4 +38,13 @@ INSERT INTO marketing_consents (user_id, channel, granted_at) VALUES
  (1001, 'email', now() - interval '300 days'),
  (1001, 'sms', now() - interval '300 days'),
  (1005, 'email', now() - interval '40 days');
+-- Rows past their retention, for the sweep: old access logs of Anna (1003) and John (1005), and sessions
+-- of Anna unused for months. Anna has not signed in for over two years.
+INSERT INTO access_logs (user_id, ip, user_agent, page, accessed_at)
+SELECT u, ('10.2.0.' || g)::inet, 'Mozilla/5.0 (Windows NT 10.0)', '/old/' || g, now() - ((90 + g * 5) || ' days')::interval
+  FROM unnest(ARRAY[1003, 1005]) u, generate_series(1, 10) g;
+INSERT INTO sessions (user_id, cookie_id, ip, created_at, last_seen_at)
+SELECT 1003, md5('old' || g), ('10.3.0.' || g)::inet, now() - ((800 + g) || ' days')::interval,
+       now() - ((790 + g) || ' days')::interval
+  FROM generate_series(1, 2) g;
 RESET search_path;

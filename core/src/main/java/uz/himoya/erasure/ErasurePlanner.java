@@ -58,8 +58,23 @@ public final class ErasurePlanner {
                 + q(parent.name()) + " WHERE " + where(map, catalogue, parent) + ")";
     }
 
+    /**
+     * SQL for the subject key (as text) of a row of t known as alias: its belongsTo column, or the parent
+     * row's subject key for tables that belong through a parent. Used where rows are picked by something
+     * other than a subject (retention, breach windows) and must still be traced to one.
+     */
+    public static String subjectKey(PrivacyMap map, PrivacyMap.Table t, String alias) {
+        if (t.parent().isEmpty()) {
+            return alias + "." + q(t.column()) + "::text";
+        }
+        PrivacyMap.Table parent = map.table(t.parent().get()).orElseThrow();
+        String p = alias + "_p";
+        return "(SELECT " + subjectKey(map, parent, p) + " FROM " + q(map.app().schema()) + "." + q(parent.name())
+                + " " + p + " WHERE " + p + "." + q(t.parentKey()) + " = " + alias + "." + q(t.column()) + ")";
+    }
+
     /** Quotes an identifier that the parser already restricted to [a-z_][a-z0-9_]*. */
-    static String q(String identifier) {
+    public static String q(String identifier) {
         return '"' + identifier + '"';
     }
 }

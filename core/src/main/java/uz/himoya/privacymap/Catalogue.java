@@ -14,7 +14,7 @@ import java.util.Optional;
 public record Catalogue(String schema, Map<String, Map<String, Column>> tables, List<ForeignKey> foreignKeys) {
 
     /** sqlType is PostgreSQL's own spelling (format_type), safe to use in a CAST. */
-    public record Column(String name, String sqlType, boolean nullable, boolean text) {
+    public record Column(String name, String sqlType, boolean nullable, boolean text, boolean temporal) {
     }
 
     /** A foreign key inside the schema: table(columns) references referencedTable. */
@@ -29,7 +29,7 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
         Map<String, Map<String, Column>> tables = new HashMap<>();
         String columns = """
                 SELECT cl.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-                       t.typcategory = 'S'
+                       t.typcategory = 'S', t.typcategory = 'D'
                   FROM pg_attribute a
                   JOIN pg_class cl ON cl.oid = a.attrelid
                   JOIN pg_namespace n ON n.oid = cl.relnamespace
@@ -41,7 +41,8 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     tables.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
-                            new Column(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5)));
+                            new Column(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
+                                    rs.getBoolean(6)));
                 }
             }
         }

@@ -42,6 +42,16 @@ public final class CatalogueValidator {
         }
         for (PrivacyMap.Table t : map.tables()) {
             checkTable(problems, file, catalogue, map, byName, t);
+            t.retention().ifPresent(r -> checkRetention(problems, file, catalogue, t, r));
+        }
+        for (PrivacyMap.BreachSelector sel : map.breachSelectors()) {
+            if (!byName.containsKey(sel.table())) {
+                problems.add(new MapProblem(file, sel.line(), "breach selector " + sel.name() + ": table '"
+                        + sel.table() + "' is not mapped (its rows must lead to a subject)"));
+            } else {
+                requireTemporal(problems, file, sel.line(), catalogue, sel.table(), sel.timestamp(),
+                        "breach selector " + sel.name() + " timestamp");
+            }
         }
         if (problems.isEmpty()) {
             checkReferencesToDeletedRows(problems, file, catalogue, byName);
@@ -126,6 +136,41 @@ public final class CatalogueValidator {
                         + " columns " + fk.columns() + " still reference " + fk.referencedTable()
                         + ", whose rows are deleted: anonymize them too (null)"));
             }
+        }
+    }
+
+    private static void checkRetention(List<MapProblem> problems, String file, Catalogue catalogue,
+            PrivacyMap.Table t, PrivacyMap.Retention r) {
+        requireTemporal(problems, file, r.line(), catalogue, t.name(), r.column(), "retention.column");
+        r.when().ifPresent(w -> {
+            if (w.olderThan().isPresent()) {
+                requireTemporal(problems, file, r.line(), catalogue, t.name(), w.column(), "retention.when.column");
+            } else {
+                requireColumn(problems, file, r.line(), catalogue, t.name(), w.column(), "retention.when.column");
+            }
+        });
+        if (r.action() instanceof PrivacyMap.Anonymize a) {
+            for (Map.Entry<String, AnonymizationStrategy> e : a.columns().entrySet()) {
+                Optional<Catalogue.Column> c = catalogue.column(t.name(), e.getKey());
+                if (c.isEmpty()) {
+                    problems.add(new MapProblem(file, r.line(), "table " + t.name() + ": unknown column '"
+                            + e.getKey() + "' in retention anonymize"));
+                } else {
+                    e.getValue().incompatibility(c.get()).ifPresent(why -> problems.add(
+                            new MapProblem(file, r.line(), "table " + t.name() + " retention: " + why)));
+                }
+            }
+        }
+    }
+
+    private static void requireTemporal(List<MapProblem> problems, String file, int line, Catalogue catalogue,
+            String table, String column, String what) {
+        Optional<Catalogue.Column> c = catalogue.column(table, column);
+        if (c.isEmpty()) {
+            problems.add(new MapProblem(file, line, what + ": unknown column '" + column + "' in table " + table));
+        } else if (!c.get().temporal()) {
+            problems.add(new MapProblem(file, line, what + ": column " + table + "." + column + " is "
+                    + c.get().sqlType() + ", not a date or timestamp"));
         }
     }
 

@@ -1,6 +1,7 @@
 package uz.himoya.privacymap;
 
 import java.time.Period;
+import java.time.temporal.TemporalAmount;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import uz.himoya.policy.Jurisdiction;
  * One app's privacy map, as loaded from privacy-maps/&lt;id&gt;.yaml (docs/privacy-map.md). Immutable;
  * {@link #tables()} is in erasure order (children before parents) once validated.
  */
-public record PrivacyMap(String source, App app, Subject subject, List<Table> tables) {
+public record PrivacyMap(String source, App app, Subject subject, List<Table> tables,
+        List<BreachSelector> breachSelectors) {
 
     public record App(String id, String name, String contactEmail, Jurisdiction jurisdiction, List<String> locales,
             String defaultLocale, Period deletionDeadline, Verification verification, String datasource,
@@ -40,7 +42,27 @@ public record PrivacyMap(String source, App app, Subject subject, List<Table> ta
 
     /** A table holding personal data: how its rows belong to the subject and what erasure does to them. */
     public record Table(String name, int line, String column, Optional<String> parent, String parentKey,
-            Map<String, String> categories, Erasure erasure) {
+            Map<String, String> categories, Erasure erasure, Optional<Retention> retention) {
+    }
+
+    /**
+     * How long a table's rows are kept (Qlever 5.3, MEGABITE-CRM 6.3, ShipEx 1.3.1: only as long as the
+     * purpose or the law allows): rows whose column is older than keep get the action, if the optional
+     * condition holds too.
+     */
+    public record Retention(int line, String column, TemporalAmount keep, Erasure action,
+            Optional<Condition> when, String reason) {
+    }
+
+    /** A structured condition on a column of the same row: older than a period, or NULL. */
+    public record Condition(String column, Optional<TemporalAmount> olderThan, boolean isNull) {
+    }
+
+    /**
+     * A way ops may pick the subjects affected by a breach: rows of a mapped table whose timestamp column
+     * falls inside the breach window. Declared here so that no caller ever names SQL.
+     */
+    public record BreachSelector(int line, String name, String table, String timestamp) {
     }
 
     public sealed interface Erasure permits Delete, Anonymize {
@@ -54,6 +76,10 @@ public record PrivacyMap(String source, App app, Subject subject, List<Table> ta
     }
 
     public PrivacyMap withTables(List<Table> ordered) {
-        return new PrivacyMap(source, app, subject, List.copyOf(ordered));
+        return new PrivacyMap(source, app, subject, List.copyOf(ordered), breachSelectors);
+    }
+
+    public Optional<Table> table(String name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 }

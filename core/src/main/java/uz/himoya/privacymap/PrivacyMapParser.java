@@ -1,6 +1,8 @@
 package uz.himoya.privacymap;
 
+import java.time.Duration;
 import java.time.Period;
+import java.time.temporal.TemporalAmount;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,11 +62,33 @@ public final class PrivacyMapParser {
         if (tables.isEmpty() && top.keys().contains("tables")) {
             top.problem(top.lineOf("tables"), "'tables' must list at least one table");
         }
+        List<PrivacyMap.BreachSelector> selectors = new ArrayList<>();
+        top.optMapping("breach").ifPresent(b -> {
+            for (Node n : b.sequence("selectors", "breach.selectors")) {
+                if (n instanceof MappingNode m) {
+                    YamlNode sel = b.child(m);
+                    String name = sel.string("name", "breach.selectors[].name");
+                    if (!name.isEmpty() && !APP_ID.matcher(name).matches()) {
+                        sel.problem(sel.lineOf("name"), "selector name '" + name + "' must match " + APP_ID.pattern());
+                    }
+                    if (selectors.stream().anyMatch(x -> x.name().equals(name))) {
+                        sel.problem(sel.lineOf("name"), "selector '" + name + "' is declared twice");
+                    }
+                    selectors.add(new PrivacyMap.BreachSelector(sel.line(), name,
+                            identifier(sel, "table", "breach.selectors[].table"),
+                            identifier(sel, "timestamp", "breach.selectors[].timestamp")));
+                    sel.rejectUnknown("breach selector " + name);
+                } else {
+                    b.problem(YamlNode.line(n), "each breach selector must be a mapping");
+                }
+            }
+            b.rejectUnknown("breach");
+        });
         top.rejectUnknown("the privacy map");
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);
         }
-        return new PrivacyMap(file, app, subject, tables);
+        return new PrivacyMap(file, app, subject, tables, List.copyOf(selectors));
     }
 
     private static PrivacyMap.App app(YamlNode a) {
@@ -178,15 +202,60 @@ public final class PrivacyMapParser {
             }
         });
         PrivacyMap.Erasure erasure = erasure(t, name);
+        Optional<PrivacyMap.Retention> retention = t.optMapping("retention").map(r -> retention(r, name));
         t.rejectUnknown("table " + name);
         return Optional.of(new PrivacyMap.Table(name, t.line(), column, parent, parentKey, Map.copyOf(categories),
-                erasure));
+                erasure, retention));
+    }
+
+    private static PrivacyMap.Retention retention(YamlNode r, String table) {
+        String column = identifier(r, "column", "retention.column");
+        TemporalAmount keep = duration(r, "keep", "retention.keep").orElse(Period.ofDays(1));
+        PrivacyMap.Erasure action = erasure(r, "action", table + " retention");
+        Optional<PrivacyMap.Condition> when = r.optMapping("when").map(w -> {
+            String col = identifier(w, "column", "retention.when.column");
+            Optional<TemporalAmount> olderThan = w.keys().contains("olderThan")
+                    ? duration(w, "olderThan", "retention.when.olderThan")
+                    : Optional.empty();
+            boolean isNull = w.optString("isNull").map(v -> {
+                if (!v.equals("true")) {
+                    w.problem(w.lineOf("isNull"), "retention.when.isNull can only be true");
+                }
+                return true;
+            }).orElse(false);
+            if (olderThan.isPresent() == isNull) {
+                w.problem(w.line(), "retention.when needs exactly one of olderThan or isNull");
+            }
+            w.rejectUnknown("retention.when of table " + table);
+            return new PrivacyMap.Condition(col, olderThan, isNull);
+        });
+        String reason = r.optString("reason").orElse("retention period over");
+        r.rejectUnknown("retention of table " + table);
+        return new PrivacyMap.Retention(r.line(), column, keep, action, when, reason);
+    }
+
+    /** An ISO-8601 period (P90D, P1Y) or, for sub-day periods, a duration (PT12H). */
+    private static Optional<TemporalAmount> duration(YamlNode n, String key, String path) {
+        String v = n.string(key, path);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(v.contains("T") ? Duration.parse(v) : Period.parse(v));
+        } catch (DateTimeParseException e) {
+            n.problem(n.lineOf(key), path + " '" + v + "' is not an ISO-8601 duration such as P90D or PT12H");
+            return Optional.empty();
+        }
     }
 
     private static PrivacyMap.Erasure erasure(YamlNode t, String table) {
-        Optional<Node> raw = t.raw("erasure");
+        return erasure(t, "erasure", table);
+    }
+
+    private static PrivacyMap.Erasure erasure(YamlNode t, String key, String table) {
+        Optional<Node> raw = t.raw(key);
         if (raw.isEmpty()) {
-            t.problem(t.line(), "table " + table + ": missing required 'erasure' (delete or anonymize)");
+            t.problem(t.line(), "table " + table + ": missing required '" + key + "' (delete or anonymize)");
             return new PrivacyMap.Delete();
         }
         if (raw.get() instanceof ScalarNode s) {

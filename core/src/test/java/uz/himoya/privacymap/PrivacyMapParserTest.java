@@ -212,7 +212,7 @@ class PrivacyMapParserTest {
                 .replace("city: location", "city: geo.city")
                 .replace("phone: keyed-hash", "phone: scramble")
                 .replace("locales: [uz, uz-Cyrl, ru, ky, en]", "locales: [uz, fr, ru]")
-                .replace("- table: devices", "- table: devices\n    retention: P1Y");
+                .replace("- table: devices", "- table: devices\n    retain: P1Y");
 
         // Act
         PrivacyMapException e = catchThrowableOfType(PrivacyMapException.class,
@@ -222,8 +222,8 @@ class PrivacyMapParserTest {
         assertThat(e).isNotNull();
         assertThat(e.problems()).extracting(MapProblem::line).containsExactlyInAnyOrder(
                 lineOf(yaml, "deadline: 14 days"), lineOf(yaml, "city: geo.city"), lineOf(yaml, "phone: scramble"),
-                lineOf(yaml, "locales: [uz, fr, ru]"), lineOf(yaml, "retention:"));
-        assertThat(e.getMessage()).contains("'14 days'", "geo.city", "scramble", "'fr'", "'retention'");
+                lineOf(yaml, "locales: [uz, fr, ru]"), lineOf(yaml, "retain:"));
+        assertThat(e.getMessage()).contains("'14 days'", "geo.city", "scramble", "'fr'", "'retain'");
     }
 
     @Test
