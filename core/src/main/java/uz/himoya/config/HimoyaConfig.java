@@ -28,6 +28,13 @@ public interface HimoyaConfig {
     Queue queue();
 
     /**
+     * The ops key for the ops routes (/v1/ops, /v1/breaches, /v1/holds, /v1/retention), compared by hash. In
+     * AWS those routes are also IAM-protected at API Gateway; locally and in tests this key is the guard.
+     * Unset: ops routes answer 401 to everyone.
+     */
+    Optional<String> opsKey();
+
+    /**
      * App API keys to make sure exist at start-up: app id to plaintext key. Only the SHA-256 of a key is
      * stored. In AWS the values come from Secrets Manager; locally from application.properties.
      */

@@ -16,11 +16,23 @@ import uz.himoya.policy.Locales;
  * Placeholders are {name}, replaced literally: Uzbek apostrophes (o‘, g‘) need no escaping.
  */
 public final class Messages {
+    /**
+     * The bundle families, one file per family and locale (himoya/i18n/&lt;family&gt;_&lt;tag&gt;.properties), so each
+     * workflow keeps its own texts. Keys must not repeat across families.
+     */
+    static final java.util.List<String> FAMILIES = java.util.List.of("messages", "breach", "watchdog");
     private static final Map<String, Properties> BUNDLES = new HashMap<>();
 
     static {
         for (String tag : Locales.SUPPORTED) {
-            BUNDLES.put(tag, load("himoya/i18n/messages_" + tag.replace('-', '_') + ".properties"));
+            Properties all = new Properties();
+            for (String family : FAMILIES) {
+                String resource = "himoya/i18n/" + family + "_" + tag.replace('-', '_') + ".properties";
+                if (Messages.class.getClassLoader().getResource(resource) != null) {
+                    all.putAll(load(resource));
+                }
+            }
+            BUNDLES.put(tag, all);
         }
     }
 
