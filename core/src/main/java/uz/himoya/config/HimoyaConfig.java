@@ -82,6 +82,9 @@ public interface HimoyaConfig {
 
         Optional<String> erasureUrl();
 
+        /** The breach notices queue, fed by POST /v1/breaches and drained by the breachNotifier function. */
+        Optional<String> breachUrl();
+
         /** Overrides the SQS endpoint, e.g. a local ElasticMQ. */
         Optional<String> endpoint();
 

@@ -14,10 +14,17 @@ public class QueueProducer {
 
     @Produces
     @Singleton
+    SqsClients sqsClients(HimoyaConfig config) {
+        return new SqsClients(config.queue());
+    }
+
+    @Produces
+    @Singleton
     @DefaultBean
-    JobQueue jobQueue(HimoyaConfig config, Instance<DeletionWorker> worker) {
+    JobQueue jobQueue(HimoyaConfig config, SqsClients sqs, Instance<DeletionWorker> worker) {
         return switch (config.queue().kind()) {
-            case "sqs" -> new SqsJobQueue(config.queue());
+            case "sqs" -> new SqsJobQueue(sqs, config.queue().erasureUrl().orElseThrow(
+                    () -> new IllegalStateException("himoya.queue.erasure-url is not set")));
             case "in-process" -> new InProcessJobQueue(batch -> worker.get().processBatch(batch));
             default -> throw new IllegalStateException("himoya.queue.kind must be sqs or in-process, not "
                     + config.queue().kind());
