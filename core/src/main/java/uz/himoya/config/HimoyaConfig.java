@@ -27,6 +27,12 @@ public interface HimoyaConfig {
 
     Queue queue();
 
+    Retention retention();
+
+    Watchdog watchdog();
+
+    Breach breach();
+
     /**
      * The ops key for the ops routes (/v1/ops, /v1/breaches, /v1/holds, /v1/retention), compared by hash. In
      * AWS those routes are also IAM-protected at API Gateway; locally and in tests this key is the guard.
@@ -75,12 +81,43 @@ public interface HimoyaConfig {
         int maxAttempts();
     }
 
+    interface Breach {
+        /** Notices per queue message: one notifier invocation sends at most this many. */
+        @WithDefault("200")
+        int batchSize();
+
+        /**
+         * Mails per second one notifier instance sends for an app, to protect the sender's reputation and the
+         * provider's quota (SES: 14/s by default). The event source's maximum concurrency multiplies it.
+         */
+        @WithDefault("10")
+        double ratePerSecond();
+
+        /** A claimed notice is SENDING until its lease ends; a crashed notifier's notices are retaken then. */
+        @WithDefault("PT5M")
+        Duration lease();
+
+        /** First delay before a batch that met an SMTP outage is tried again; it doubles, up to 15 minutes. */
+        @WithDefault("PT30S")
+        Duration retryBaseDelay();
+
+        /** Explicit subject ids per call; larger lists come in pages (JSON or CSV) before sending starts. */
+        @WithDefault("1000")
+        int maxSubjectsPerCall();
+    }
+
     interface Queue {
         /** sqs: AWS SQS (or a compatible server at endpoint); in-process: a local executor, for the local run. */
         @WithDefault("sqs")
         String kind();
 
         Optional<String> erasureUrl();
+
+        /**
+         * The retention sweep's continuation queue: a sweep short of time leaves a message here and the same
+         * function picks the run up from its stored cursor. Unset: the next scheduled sweep resumes the run.
+         */
+        Optional<String> retentionUrl();
 
         /** The breach notices queue, fed by POST /v1/breaches and drained by the breachNotifier function. */
         Optional<String> breachUrl();
@@ -90,5 +127,56 @@ public interface HimoyaConfig {
 
         @WithDefault("eu-central-1")
         String region();
+    }
+
+    /** The retention sweep (uz.himoya.retention): batches, time budget, and how long its own records live. */
+    interface Retention {
+        /** Rows per batch; each batch is one transaction, so a crash loses at most this much work. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /**
+         * How long one invocation may work. Funqy's Lambda binding does not hand the Lambda context to the
+         * function, so this is set to the function's timeout (15 minutes at most) in the deployment.
+         */
+        @WithDefault("PT14M")
+        Duration timeBudget();
+
+        /** Time kept free at the end of the budget: a batch is not started with less than this left. */
+        @WithDefault("PT30S")
+        Duration safetyMargin();
+
+        /** The budget of a sweep started over HTTP (API Gateway answers within 30 seconds). */
+        @WithDefault("PT20S")
+        Duration httpTimeBudget();
+
+        /** An unfinished run older than this is abandoned and a fresh one starts (fresh cut-off dates). */
+        @WithDefault("P2D")
+        Duration abandonAfter();
+
+        /** Run records are kept this long, then swept like everything else. */
+        @WithDefault("P90D")
+        Duration runRetention();
+    }
+
+    /** The deadline watchdog (uz.himoya.watchdog). */
+    interface Watchdog {
+        /** Requests due within this many days are reported before they are late. */
+        @WithDefault("3")
+        int warningDays();
+
+        /**
+         * A queued job whose message has not led to progress after this long is enqueued again (its lease,
+         * if it has one, must have run out too). A duplicate message is harmless: the database decides.
+         */
+        @WithDefault("PT30M")
+        Duration redriveAfter();
+
+        /** An unchanged digest is mailed again at most this often. */
+        @WithDefault("PT24H")
+        Duration digestRepeat();
+
+        /** Where ops-only alerts go (e.g. breach authority deadlines); unset: HTTP and the log only. */
+        Optional<String> opsEmail();
     }
 }

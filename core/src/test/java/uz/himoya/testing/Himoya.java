@@ -20,7 +20,7 @@ public final class Himoya {
     /** Fresh demo data, empty Himoya tables (keys stay), no mail, no queued messages. */
     public static void reset() {
         EmbeddedDatabase.loadDemo();
-        sql("TRUNCATE deletion_request, idempotency_record, intake_rate, audit_event");
+        sql("TRUNCATE deletion_request, idempotency_record, intake_rate, audit_event, breach_notice, breach_incident");
         SmtpResource.startServer();
         try {
             SmtpResource.mail().purgeEmailFromAllMailboxes();
@@ -28,6 +28,7 @@ public final class Himoya {
             throw new IllegalStateException(e);
         }
         drain(batch -> List.of());
+        drain(SqsResource.breachUrl(), batch -> List.of());
     }
 
     /**
@@ -36,10 +37,21 @@ public final class Himoya {
      * Returns the messages received.
      */
     public static List<Message> drain(Function<List<QueueMessage>, List<String>> processor) {
+        return drain(SqsResource.erasureUrl(), processor);
+    }
+
+    /** Like {@link #drain(Function)} for any queue. */
+    public static List<Message> drain(String queueUrl, Function<List<QueueMessage>, List<String>> processor) {
+        return drain(queueUrl, processor, Integer.MAX_VALUE);
+    }
+
+    /** At most the given number of receive rounds: for work that re-queues itself (retries with backoff). */
+    public static List<Message> drain(String queueUrl, Function<List<QueueMessage>, List<String>> processor,
+            int rounds) {
         SqsClient sqs = SqsResource.client();
         List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(SqsResource.erasureUrl())
+        for (int round = 0; round < rounds; round++) {
+            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
                     .maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
             if (got.isEmpty()) {
                 return all;
@@ -49,16 +61,17 @@ public final class Himoya {
                     .toList());
             for (Message m : got) {
                 if (failed.contains(m.messageId())) {
-                    sqs.changeMessageVisibility(b -> b.queueUrl(SqsResource.erasureUrl())
+                    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl)
                             .receiptHandle(m.receiptHandle()).visibilityTimeout(0));
                 } else {
-                    sqs.deleteMessage(b -> b.queueUrl(SqsResource.erasureUrl()).receiptHandle(m.receiptHandle()));
+                    sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
                 }
             }
             if (!failed.isEmpty()) {
                 return all; // leave redelivery to the next drain, like a visibility timeout would
             }
         }
+        return all;
     }
 
     public static void sql(String statement) {
@@ -91,7 +104,7 @@ public final class Himoya {
     public static String dumpHimoyaTables() {
         StringBuilder out = new StringBuilder();
         for (String table : List.of("deletion_request", "idempotency_record", "intake_rate", "audit_event",
-                "api_key")) {
+                "api_key", "breach_incident", "breach_notice")) {
             try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT * FROM public." + table)) {
                 int n = rs.getMetaData().getColumnCount();

@@ -16,12 +16,14 @@ public class SqsResource implements QuarkusTestResourceLifecycleManager {
     private static SQSRestServer server;
     private static String endpoint;
     private static String erasureUrl;
+    private static String breachUrl;
 
     @Override
     public Map<String, String> start() {
         startServer();
         return Map.of("himoya.queue.kind", "sqs", "himoya.queue.endpoint", endpoint,
-                "himoya.queue.erasure-url", erasureUrl, "himoya.queue.region", "eu-central-1");
+                "himoya.queue.erasure-url", erasureUrl, "himoya.queue.breach-url", breachUrl,
+                "himoya.queue.region", "eu-central-1");
     }
 
     public static synchronized void startServer() {
@@ -30,6 +32,7 @@ public class SqsResource implements QuarkusTestResourceLifecycleManager {
             int port = server.waitUntilStarted().localAddress().getPort();
             endpoint = "http://127.0.0.1:" + port;
             erasureUrl = client().createQueue(b -> b.queueName("erasure-jobs")).queueUrl();
+            breachUrl = client().createQueue(b -> b.queueName("breach-notices")).queueUrl();
         }
     }
 
@@ -41,6 +44,10 @@ public class SqsResource implements QuarkusTestResourceLifecycleManager {
 
     public static String erasureUrl() {
         return erasureUrl;
+    }
+
+    public static String breachUrl() {
+        return breachUrl;
     }
 
     @Override

@@ -32,7 +32,6 @@ import uz.himoya.testing.SqsResource;
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)
 class ErasureWorkerFunctionTest {
-    static final String LAMBDA = "http://localhost:8081/_lambda_";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -94,7 +93,7 @@ class ErasureWorkerFunctionTest {
     }
 
     private static JsonPath invoke(String event) {
-        return given().contentType(ContentType.JSON).body(event).post(LAMBDA).then().statusCode(200).extract()
+        return given().contentType(ContentType.JSON).body(event).post(uz.himoya.testing.MockLambda.url()).then().statusCode(200).extract()
                 .jsonPath();
     }
 

@@ -127,7 +127,7 @@ class DeletionFlowTest {
             event = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         JsonPath response = given().contentType(ContentType.JSON).body(event)
-                .post("http://localhost:8081/_lambda_").then().statusCode(200).extract().jsonPath();
+                .post(uz.himoya.testing.MockLambda.url()).then().statusCode(200).extract().jsonPath();
         assertThat(response.getInt("statusCode")).isEqualTo(202);
         JsonPath body = new JsonPath(response.getString("body"));
         assertThat(body.getString("status")).isEqualTo("QUEUED"); // app-attested: no e-mail round trip

@@ -1,0 +1,210 @@
+package uz.himoya.breach;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import uz.himoya.config.HimoyaConfig;
+import uz.himoya.notice.MailGateway;
+import uz.himoya.notice.RenderedMail;
+import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.queue.QueueMessage;
+
+/**
+ * Sends the notices a queue message names. Each notice moves PENDING -> SENDING (claimed with a lease) ->
+ * SENT, or FAILED for a permanent SMTP rejection. A notice is marked SENT in its own commit right after
+ * the send, so a redelivered message finds it sent and skips it; only a crash between those two steps can
+ * repeat a notice, and the deterministic Message-ID lets mail systems drop that repeat.
+ */
+@ApplicationScoped
+public class BreachNotifier {
+    private static final Logger LOG = Logger.getLogger(BreachNotifier.class);
+    /**
+     * An SMTP 5xx reply ("550 5.1.1 ...", "553 mailbox name not allowed"): the server refuses this address
+     * for good. A reply code stands at the start or after a space, which keeps ports (":587") out.
+     */
+    private static final Pattern PERMANENT = Pattern.compile("(^|\\s)5\\d\\d[ -](\\d\\.\\d{1,3}\\.\\d{1,3}|[A-Za-z])");
+
+    private record Claimed(int seq, String address, String locale) {
+    }
+
+    private final AppRegistry apps;
+    private final AgroalDataSource dataSource;
+    private final Clock clock;
+    private final HimoyaConfig config;
+    private final BreachMails mails;
+    private final MailGateway gateway;
+    private final BreachQueue queue;
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+
+    public BreachNotifier(AppRegistry apps, AgroalDataSource dataSource, Clock clock, HimoyaConfig config,
+            BreachMails mails, MailGateway gateway, BreachQueue queue) {
+        this.apps = apps;
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.config = config;
+        this.mails = mails;
+        this.gateway = gateway;
+        this.queue = queue;
+    }
+
+    /** Returns the ids of the messages to redeliver; a malformed one goes, after its retries, to the DLQ. */
+    public List<String> processBatch(List<QueueMessage> batch) {
+        List<String> failed = new ArrayList<>();
+        for (QueueMessage m : batch) {
+            Optional<BreachMessage> msg = BreachMessage.parse(m.body());
+            if (msg.isEmpty()) {
+                LOG.warnf("message=%s is not a breach message; left for the dead-letter queue", m.messageId());
+                failed.add(m.messageId());
+                continue;
+            }
+            try {
+                if (!process(msg.get())) {
+                    failed.add(m.messageId());
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("breach=%s batch %d-%d failed: %s", msg.get().incident(), msg.get().fromSeq(),
+                        msg.get().toSeq(), e.getClass().getSimpleName());
+                failed.add(m.messageId());
+            }
+        }
+        return failed;
+    }
+
+    /** true when the message is done with (sent, failed for good, or handed to a delayed retry). */
+    boolean process(BreachMessage msg) {
+        Optional<BreachStore.Row> incident = sql(c -> BreachStore.find(c, msg.incident(), false));
+        if (incident.isEmpty()) {
+            LOG.warnf("breach=%s unknown; message dropped", msg.incident());
+            return true;
+        }
+        AppRegistry.CompiledApp app = apps.require(incident.get().appId());
+        BreachMails.Incident data = new BreachMails.Incident(msg.incident(), incident.get().discoveredAt(),
+                incident.get().windowFrom(), incident.get().windowTo(), incident.get().categories(),
+                incident.get().content());
+        List<Claimed> claimed = sql(c -> claim(c, msg));
+        Map<String, RenderedMail> rendered = new HashMap<>();
+        RateLimiter limiter = limiters.computeIfAbsent(app.app().id(),
+                k -> RateLimiter.realTime(config.breach().ratePerSecond()));
+        for (int i = 0; i < claimed.size(); i++) {
+            Claimed n = claimed.get(i);
+            String locale = BreachMails.localeFor(n.locale(), app.app(), data.content());
+            RenderedMail mail = BreachMails.forNotice(rendered.computeIfAbsent(locale,
+                    l -> mails.render(app.app(), data, l)), msg.incident(), n.seq());
+            limiter.acquire();
+            try {
+                gateway.send(n.address(), mail);
+            } catch (RuntimeException e) {
+                if (permanent(e)) {
+                    mark(msg.incident(), n.seq(), "FAILED", "smtp-permanent");
+                    continue;
+                }
+                // The server is away: give back what is unsent and try the range again later, with backoff.
+                List<Integer> unsent = claimed.subList(i, claimed.size()).stream().map(Claimed::seq).toList();
+                sql(c -> {
+                    release(c, msg.incident(), unsent);
+                    return null;
+                });
+                long delay = config.breach().retryBaseDelay().toSeconds() << Math.min(msg.retry(), 5);
+                LOG.warnf("breach=%s smtp unavailable (%s); %d notices retried in %ds", msg.incident(),
+                        e.getClass().getSimpleName(), unsent.size(), delay);
+                queue.retryLater(msg, delay);
+                return true;
+            }
+            mark(msg.incident(), n.seq(), "SENT", null);
+        }
+        sql(c -> {
+            completeIfDone(c, msg.incident(), clock.instant());
+            return null;
+        });
+        return true;
+    }
+
+    private List<Claimed> claim(Connection c, BreachMessage msg) throws SQLException {
+        Instant now = clock.instant();
+        List<Claimed> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE breach_notice SET status = 'SENDING', lease_until = ?, attempts = attempts + 1
+                 WHERE incident_id = ? AND seq BETWEEN ? AND ?
+                   AND (status = 'PENDING' OR (status = 'SENDING' AND lease_until < ?))
+                RETURNING seq, address, locale""")) {
+            ps.setTimestamp(1, Timestamp.from(now.plus(config.breach().lease())));
+            ps.setObject(2, msg.incident());
+            ps.setInt(3, msg.fromSeq());
+            ps.setInt(4, msg.toSeq());
+            ps.setTimestamp(5, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Claimed(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.seq(), b.seq()));
+        return out;
+    }
+
+    /** SENT or FAILED, in its own commit; the address goes, only its keyed hash stays as evidence. */
+    private void mark(UUID incident, int seq, String status, String error) {
+        sql(c -> {
+            BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
+                    + " sent_at = ?, last_error = ? WHERE incident_id = ? AND seq = ?", status,
+                    "SENT".equals(status) ? clock.instant() : null, error, incident, seq);
+            return null;
+        });
+    }
+
+    private static void release(Connection c, UUID incident, List<Integer> seqs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE breach_notice SET status = 'PENDING', lease_until = NULL"
+                + " WHERE incident_id = ? AND seq = ANY(?) AND status = 'SENDING'")) {
+            ps.setObject(1, incident);
+            ps.setArray(2, c.createArrayOf("integer", seqs.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** An incident is COMPLETED once no notice is pending or being sent. */
+    static void completeIfDone(Connection c, UUID incident, Instant now) throws SQLException {
+        BreachStore.update(c, "UPDATE breach_incident SET status = 'COMPLETED', completed_at = ? WHERE id = ?"
+                + " AND status = 'SENDING' AND NOT EXISTS (SELECT 1 FROM breach_notice WHERE incident_id = ?"
+                + " AND status IN ('PENDING', 'SENDING'))", now, incident, incident);
+    }
+
+    static boolean permanent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && PERMANENT.matcher(t.getMessage()).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T sql(SqlWork<T> work) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw new IllegalStateException("database error " + e.getSQLState(), e);
+            }
+        });
+    }
+}

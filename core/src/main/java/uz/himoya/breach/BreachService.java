@@ -1,0 +1,201 @@
+package uz.himoya.breach;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import uz.himoya.config.HimoyaConfig;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.notice.RenderedMail;
+import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.problem.Problem;
+
+/**
+ * Breach incidents as ops drive them: register (or dry-run), add pages of subject ids, start sending,
+ * follow progress, record the authority notice, report. Affected subjects are resolved inside PostgreSQL
+ * into one notice row each; the notifier function sends them.
+ */
+@ApplicationScoped
+public class BreachService {
+    private static final Logger LOG = Logger.getLogger(BreachService.class);
+
+    /** A dry run's answer: how many would be told, and what each language's notice would say. */
+    public record DryRun(int count, Map<String, Sample> samples) {
+    }
+
+    public record Sample(String subject, String text) {
+    }
+
+    private final AppRegistry apps;
+    private final AgroalDataSource dataSource;
+    private final Clock clock;
+    private final Secrets secrets;
+    private final BreachQueue queue;
+    private final BreachMails mails;
+    private final BreachValidator validator;
+
+    public BreachService(AppRegistry apps, AgroalDataSource dataSource, Clock clock, Secrets secrets,
+            BreachQueue queue, BreachMails mails, HimoyaConfig config) {
+        this.apps = apps;
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.secrets = secrets;
+        this.queue = queue;
+        this.mails = mails;
+        this.validator = new BreachValidator(apps, config.breach().maxSubjectsPerCall());
+    }
+
+    public DryRun dryRun(BreachCommand cmd) {
+        PrivacyMap map = validator.validate(cmd);
+        int count = sql(c -> BreachResolver.count(c, map, cmd.selection(), BreachStore.ts(cmd.windowFrom()),
+                BreachStore.ts(cmd.windowTo())));
+        BreachMails.Incident sample = new BreachMails.Incident(new UUID(0, 0), cmd.discoveredAt(), cmd.windowFrom(),
+                cmd.windowTo(), cmd.categories(), cmd.content());
+        Map<String, Sample> samples = new LinkedHashMap<>();
+        for (String locale : cmd.content().keySet()) {
+            RenderedMail m = mails.render(map.app(), sample, locale);
+            samples.put(locale, new Sample(m.subject(), m.text()));
+        }
+        return new DryRun(count, samples);
+    }
+
+    public BreachView register(BreachCommand cmd) {
+        PrivacyMap map = validator.validate(cmd);
+        Instant now = clock.instant();
+        boolean collecting = cmd.selection() instanceof BreachCommand.Subjects s && s.more();
+        UUID id = UUID.randomUUID();
+        int added = sql(c -> {
+            Map<String, String> selection = new LinkedHashMap<>(Map.of("kind", cmd.selection().kind()));
+            if (cmd.selection() instanceof BreachCommand.Selector sel) {
+                selection.put("selector", sel.name());
+            }
+            BreachStore.insert(c, new BreachStore.Row(id, cmd.appId(), cmd.title(), cmd.discoveredAt(),
+                    cmd.windowFrom(), cmd.windowTo(), cmd.categories(), cmd.content(), selection,
+                    collecting ? "COLLECTING" : "SENDING", now, now, collecting ? null : now, null, null, null, 0));
+            int n = resolve(c, map, id, cmd.selection(), cmd.windowFrom(), cmd.windowTo(), 0);
+            BreachStore.update(c, "UPDATE breach_incident SET total = ? WHERE id = ?", n, id);
+            return n;
+        });
+        LOG.infof("breach=%s registered app=%s notices=%d", id, cmd.appId(), added);
+        if (!collecting) {
+            startSending(id);
+        }
+        return get(id);
+    }
+
+    /** Adds a page of explicit subject ids to an incident still collecting them. */
+    public BreachView addSubjects(UUID id, List<String> ids) {
+        validator.checkIds(ids);
+        sql(c -> {
+            BreachStore.Row r = BreachStore.find(c, id, true).orElseThrow(() -> Problem.notFound("The incident"));
+            if (!"COLLECTING".equals(r.status())) {
+                throw Problem.conflict("Subjects can be added only before sending starts.");
+            }
+            PrivacyMap map = apps.require(r.appId()).map();
+            int n = resolve(c, map, id, new BreachCommand.Subjects(ids, true), r.windowFrom(), r.windowTo(),
+                    BreachStore.maxSeq(c, id));
+            BreachStore.update(c, "UPDATE breach_incident SET total = total + ? WHERE id = ?", n, id);
+            return n;
+        });
+        return get(id);
+    }
+
+    /**
+     * Starts sending a collecting incident, or queues again what is still unsent of a sending one (after a
+     * lost message or a queue outage). Sending twice is harmless: notices already sent are never claimed.
+     */
+    public BreachView send(UUID id) {
+        sql(c -> {
+            BreachStore.Row r = BreachStore.find(c, id, true).orElseThrow(() -> Problem.notFound("The incident"));
+            if ("COMPLETED".equals(r.status())) {
+                throw Problem.conflict("Every notice of this incident is already sent or failed.");
+            }
+            if ("COLLECTING".equals(r.status())) {
+                BreachStore.update(c, "UPDATE breach_incident SET status = 'SENDING', sending_started_at = ?"
+                        + " WHERE id = ?", clock.instant(), id);
+            }
+            return null;
+        });
+        startSending(id);
+        return get(id);
+    }
+
+    public BreachView get(UUID id) {
+        return sql(c -> BreachViews.view(BreachStore.find(c, id, false)
+                .orElseThrow(() -> Problem.notFound("The incident")), BreachStore.counts(c, id), apps, clock));
+    }
+
+    public BreachView authorityNotified(UUID id, String reference) {
+        if (reference != null && reference.length() > 200) {
+            throw Problem.validation(List.of(new uz.himoya.problem.Problem.FieldError("reference",
+                    "at most 200 characters")));
+        }
+        sql(c -> {
+            BreachStore.Row r = BreachStore.find(c, id, true).orElseThrow(() -> Problem.notFound("The incident"));
+            if (r.authorityNotifiedAt() != null) {
+                throw Problem.conflict("The authority notice is already recorded.");
+            }
+            BreachStore.update(c, "UPDATE breach_incident SET authority_notified_at = ?, authority_reference = ?"
+                    + " WHERE id = ?", clock.instant(), reference, id);
+            return null;
+        });
+        return get(id);
+    }
+
+    /** What a regulator asks: counts, categories, timeline, measures. Never an address. */
+    public Map<String, Object> report(UUID id) {
+        return sql(c -> {
+            BreachStore.Row r = BreachStore.find(c, id, false).orElseThrow(() -> Problem.notFound("The incident"));
+            return BreachViews.report(BreachViews.view(r, BreachStore.counts(c, id), apps, clock), r,
+                    BreachStore.byLocale(c, id));
+        });
+    }
+
+    private void startSending(UUID id) {
+        int[] range = sql(c -> new int[] { BreachStore.minOpenSeq(c, id), BreachStore.maxOpenSeq(c, id) });
+        if (range[1] == 0) {
+            sql(c -> {
+                BreachNotifier.completeIfDone(c, id, clock.instant());
+                return null;
+            });
+            return;
+        }
+        try {
+            queue.enqueue(id, range[0], range[1]);
+        } catch (RuntimeException e) {
+            // The notices are stored PENDING: POST /v1/breaches/{id}/send or the watchdog queues them again.
+            LOG.warnf("breach=%s could not be queued (%s); notices stay pending", id, e.getClass().getSimpleName());
+        }
+    }
+
+    private int resolve(Connection c, PrivacyMap map, UUID id, BreachCommand.Selection selection, Instant from,
+            Instant to, int seqOffset) throws SQLException {
+        return BreachResolver.resolve(c, map, id, selection, BreachStore.ts(from), BreachStore.ts(to),
+                secrets.erasurePseudonymKey(), seqOffset);
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** One transaction on Himoya's datasource; SQL errors surface as a state code, never a message. */
+    private <T> T sql(SqlWork<T> work) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw new IllegalStateException("database error " + e.getSQLState(), e);
+            }
+        });
+    }
+}
