@@ -57,8 +57,13 @@ public final class HimoyaStack extends Stack {
                 "retention-sweep", functions, Duration.minutes(15), Map.of(FUNQY_EXPORT, "retentionSweep")),
                 "retention-continuations");
         retention.letHandlerSendToOwnQueue("HIMOYA_QUEUE_RETENTION_URL");
+        // The watchdog re-queues stuck deletion jobs and breach notices: it sends to both queues.
         HimoyaFunction watchdog = new HimoyaFunction(this, "DeadlineWatchdog", defaults, new HimoyaFunction.Spec(
-                "deadline-watchdog", functions, Duration.minutes(5), Map.of(FUNQY_EXPORT, "deadlineWatchdog")));
+                "deadline-watchdog", functions, Duration.minutes(5), Map.of(FUNQY_EXPORT, "deadlineWatchdog",
+                        "HIMOYA_QUEUE_ERASURE_URL", erasure.queue().getQueueUrl(),
+                        "HIMOYA_QUEUE_BREACH_URL", breach.queue().getQueueUrl())));
+        erasure.queue().grantSendMessages(watchdog.function());
+        breach.queue().grantSendMessages(watchdog.function());
 
         HimoyaFunction http = new HimoyaFunction(this, "HttpHandler", defaults, new HimoyaFunction.Spec(
                 "http-api", settings.httpAsset(), Duration.seconds(15), Map.of(

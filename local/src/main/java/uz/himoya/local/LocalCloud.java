@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalCloud {
     public static final int HTTP_PORT = 8080;
     public static final int SQS_PORT = 9324;
+    public static final int INVOKE_PORT = 9001;
     public static final String DEMO_KEY = "demo-app-key-local-only";
+    public static final String OPS_KEY = "ops-key-local-only";
     /** A fixed secret for the local run only; never use it anywhere else. */
     static final String LOCAL_SECRET = "bG9jYWwtcnVuLW9ubHktc2VjcmV0LWxvY2FsLXJ1bi1vbmx5";
 
@@ -44,6 +46,8 @@ public final class LocalCloud {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
         String erasureQueue = sqs.createQueue(b -> b.queueName("erasure-jobs")).queueUrl();
+        String breachQueue = sqs.createQueue(b -> b.queueName("breach-notices")).queueUrl();
+        String retentionQueue = sqs.createQueue(b -> b.queueName("retention-continuations")).queueUrl();
 
         Map<String, String> common = new HashMap<>();
         common.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + LocalServices.PG_PORT + "/postgres");
@@ -57,27 +61,44 @@ public final class LocalCloud {
         common.put("himoya.queue.kind", "sqs");
         common.put("himoya.queue.endpoint", endpoint);
         common.put("himoya.queue.erasure-url", erasureQueue);
+        common.put("himoya.queue.breach-url", breachQueue);
+        common.put("himoya.queue.retention-url", retentionQueue);
         String runtimeClasspath = Files.readString(root.resolve("local/target/runtime-classpath.txt")).trim();
 
         List<AutoCloseable> open = new ArrayList<>();
         Map<String, String> httpProps = new HashMap<>(common);
         httpProps.put("himoya.bootstrap-keys.demo", DEMO_KEY);
+        httpProps.put("himoya.ops-key", OPS_KEY);
         LocalLambda http = LocalLambda.start(new LocalLambda.Spec("http-api", root.resolve("http/target/function.zip"),
-                LocalLambda.HTTP_HANDLER, Map.of(), httpProps, work, true, 512, runtimeClasspath));
+                LocalLambda.HTTP_HANDLER, Map.of(), httpProps, work, true, 512, runtimeClasspath, List.of()));
         open.add(http);
         open.add(new LocalGateway(HTTP_PORT, http));
 
-        Map<String, String> workerEnv = Map.of("QUARKUS_FUNQY_EXPORT", "erasureWorker");
-        LocalLambda worker = LocalLambda.start(new LocalLambda.Spec("erasure-worker",
-                root.resolve("functions/target/function.zip"), LocalLambda.FUNQY_HANDLER, workerEnv, common, work,
-                true, 512, runtimeClasspath));
-        open.add(worker);
-        open.add(new LocalEventSource(sqs, erasureQueue, "arn:aws:sqs:eu-central-1:000000000000:erasure-jobs",
-                worker, 5));
+        // The event functions: one process each, like one Lambda each, from the same zip.
+        Map<String, LocalLambda> functions = new java.util.LinkedHashMap<>();
+        functions.put("http-api", http);
+        for (String[] fn : new String[][] { { "erasure-worker", "erasureWorker", erasureQueue },
+                { "breach-notifier", "breachNotifier", breachQueue },
+                { "retention-sweep", "retentionSweep", retentionQueue }, { "deadline-watchdog", "deadlineWatchdog", null } }) {
+            LocalLambda f = LocalLambda.start(new LocalLambda.Spec(fn[0], root.resolve("functions/target/function.zip"),
+                    LocalLambda.FUNQY_HANDLER, Map.of("QUARKUS_FUNQY_EXPORT", fn[1]), common, work, true, 512,
+                    runtimeClasspath, List.of()));
+            open.add(f);
+            functions.put(fn[0], f);
+            if (fn[2] != null) {
+                String queueName = fn[2].substring(fn[2].lastIndexOf('/') + 1);
+                open.add(new LocalEventSource(sqs, fn[2], "arn:aws:sqs:eu-central-1:000000000000:" + queueName, f, 5));
+            }
+        }
+        open.add(new LocalInvokeApi(INVOKE_PORT, functions));
 
         System.out.println("[local] HTTP API on http://localhost:" + HTTP_PORT + " (app key for the demo app: "
                 + DEMO_KEY + ")");
-        System.out.println("[local] SQS on " + endpoint + ", queue erasure-jobs -> erasure-worker");
+        System.out.println("[local] ops routes (/v1/breaches, /v1/holds, /v1/retention, /v1/ops): ops key " + OPS_KEY);
+        System.out.println("[local] SQS on " + endpoint + ": erasure-jobs -> erasure-worker, breach-notices ->"
+                + " breach-notifier, retention-continuations -> retention-sweep");
+        System.out.println("[local] Lambda Invoke API on http://localhost:" + INVOKE_PORT + "/2015-03-31/functions/"
+                + "{name}/invocations for " + functions.keySet());
         System.out.println("[local] Ctrl-C stops everything");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (AutoCloseable c : open.reversed()) {

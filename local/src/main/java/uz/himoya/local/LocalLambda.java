@@ -43,10 +43,13 @@ public final class LocalLambda implements AutoCloseable {
     public static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
     private static final String API = "/2018-06-01/runtime";
 
-    /** What to start: a name, the zip (or an unpacked task root), the handler, env and system properties. */
+    /**
+     * What to start: a name, the zip (or an unpacked task root), the handler, env and system properties;
+     * jvmFlags are extra JVM options (e.g. an AOT cache), placed right after Lambda's own JVM flags.
+     */
     public record Spec(String name, Path functionZip, String handler, Map<String, String> env,
             Map<String, String> properties, Path workDir, boolean inheritOutput, int memoryMb,
-            String runtimeClasspath) {
+            String runtimeClasspath, List<String> jvmFlags) {
     }
 
     /** A function error, as the Runtime API's error endpoint received it. */
@@ -79,6 +82,7 @@ public final class LocalLambda implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(LAMBDA_JVM_FLAGS);
+        cmd.addAll(spec.jvmFlags());
         cmd.add("-Xmx" + Math.max(64, spec.memoryMb() * 3 / 4) + "m");
         spec.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");

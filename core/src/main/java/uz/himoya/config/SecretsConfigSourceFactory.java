@@ -1,0 +1,81 @@
+package uz.himoya.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.common.MapBackedConfigSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * In AWS, secrets come from Secrets Manager, never from plain environment variables (which show in the
+ * console and in the template): the database credentials (HIMOYA_DB_SECRET_ARN), Himoya's own secrets
+ * (HIMOYA_SECRETS_ARN: crypto secret, app keys, ops key, as config names) and the SES SMTP credentials
+ * (HIMOYA_SMTP_SECRET_ARN). Read once at start-up; with SnapStart that is before the snapshot, so a
+ * rotated secret needs a new published version (infra's configRevision). Without the variables (tests,
+ * local run) this source is empty.
+ */
+public class SecretsConfigSourceFactory implements ConfigSourceFactory {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        String db = env(context, "HIMOYA_DB_SECRET_ARN");
+        String own = env(context, "HIMOYA_SECRETS_ARN");
+        String smtp = env(context, "HIMOYA_SMTP_SECRET_ARN");
+        if (db == null && own == null && smtp == null) {
+            return List.of();
+        }
+        try (SecretsManagerClient client = SecretsManagerClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+            return List.of(new MapBackedConfigSource("aws-secrets-manager", properties(db, own, smtp,
+                    arn -> client.getSecretValue(b -> b.secretId(arn)).secretString()), 275) {
+            });
+        }
+    }
+
+    /** Maps the three secrets' JSON to config properties; fetch reads one secret's string by ARN. */
+    static Map<String, String> properties(String db, String own, String smtp, UnaryOperator<String> fetch) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (db != null) {
+            JsonNode n = read(fetch.apply(db), "database");
+            p.put("quarkus.datasource.username", n.path("username").asText());
+            p.put("quarkus.datasource.password", n.path("password").asText());
+        }
+        if (own != null) {
+            read(fetch.apply(own), "himoya").fields().forEachRemaining(e -> p.put(e.getKey(), e.getValue().asText()));
+        }
+        if (smtp != null) {
+            JsonNode n = read(fetch.apply(smtp), "smtp");
+            if (n.hasNonNull("username")) {
+                p.put("quarkus.mailer.username", n.path("username").asText());
+                p.put("quarkus.mailer.password", n.path("password").asText());
+            }
+        }
+        return p;
+    }
+
+    private static JsonNode read(String secret, String which) {
+        try {
+            JsonNode n = JSON.readTree(secret);
+            if (n == null || !n.isObject()) {
+                throw new IllegalStateException("the " + which + " secret is not a JSON object");
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            // Never the secret's text in a message.
+            throw new IllegalStateException("the " + which + " secret is not JSON");
+        }
+    }
+
+    private static String env(ConfigSourceContext context, String name) {
+        var v = context.getValue(name);
+        return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue();
+    }
+}

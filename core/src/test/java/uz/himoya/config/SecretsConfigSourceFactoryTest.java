@@ -1,0 +1,37 @@
+package uz.himoya.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the deployment's three secrets become configuration (the AWS call itself is not made here). */
+class SecretsConfigSourceFactoryTest {
+
+    @Test
+    void shouldMapEverySecret_whenAllThreeAreGiven() {
+        Map<String, String> secrets = Map.of(
+                "db", "{\"username\":\"himoya\",\"password\":\"p1\",\"engine\":\"postgres\"}",
+                "own", "{\"himoya.crypto.secret\":\"c2VjcmV0\",\"himoya.bootstrap-keys.demo\":\"k\"}",
+                "smtp", "{\"username\":\"AKIA\",\"password\":\"p2\"}");
+
+        Map<String, String> p = SecretsConfigSourceFactory.properties("db", "own", "smtp", secrets::get);
+
+        assertThat(p).containsEntry("quarkus.datasource.username", "himoya")
+                .containsEntry("quarkus.datasource.password", "p1").containsEntry("himoya.crypto.secret", "c2VjcmV0")
+                .containsEntry("himoya.bootstrap-keys.demo", "k").containsEntry("quarkus.mailer.username", "AKIA")
+                .containsEntry("quarkus.mailer.password", "p2").doesNotContainKey("engine");
+    }
+
+    @Test
+    void shouldNameTheSecretButNotItsText_whenASecretIsNotJson() {
+        assertThatThrownBy(() -> SecretsConfigSourceFactory.properties("db", null, null, arn -> "hunter2"))
+                .hasMessage("the database secret is not JSON").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void shouldLeaveMailerCredentialsUnset_whenSmtpSecretIsAPlaceholder() {
+        assertThat(SecretsConfigSourceFactory.properties(null, null, "smtp", arn -> "{}")).isEmpty();
+    }
+}
