@@ -66,11 +66,15 @@ public final class LocalCloud {
         String runtimeClasspath = Files.readString(root.resolve("local/target/runtime-classpath.txt")).trim();
 
         List<AutoCloseable> open = new ArrayList<>();
+        // jboss-threads resets thread locals through java.lang internals; JDK 24+ needs this opened (Lambda's
+        // java21 runtime does not). Without it every response loses its executor thread.
+        List<String> jvmFlags = Runtime.version().feature() >= 24
+                ? List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED") : List.of();
         Map<String, String> httpProps = new HashMap<>(common);
         httpProps.put("himoya.bootstrap-keys.demo", DEMO_KEY);
         httpProps.put("himoya.ops-key", OPS_KEY);
         LocalLambda http = LocalLambda.start(new LocalLambda.Spec("http-api", root.resolve("http/target/function.zip"),
-                LocalLambda.HTTP_HANDLER, Map.of(), httpProps, work, true, 512, runtimeClasspath, List.of()));
+                LocalLambda.HTTP_HANDLER, Map.of(), httpProps, work, true, 512, runtimeClasspath, jvmFlags));
         open.add(http);
         open.add(new LocalGateway(HTTP_PORT, http));
 
@@ -82,7 +86,7 @@ public final class LocalCloud {
                 { "retention-sweep", "retentionSweep", retentionQueue }, { "deadline-watchdog", "deadlineWatchdog", null } }) {
             LocalLambda f = LocalLambda.start(new LocalLambda.Spec(fn[0], root.resolve("functions/target/function.zip"),
                     LocalLambda.FUNQY_HANDLER, Map.of("QUARKUS_FUNQY_EXPORT", fn[1]), common, work, true, 512,
-                    runtimeClasspath, List.of()));
+                    runtimeClasspath, jvmFlags));
             open.add(f);
             functions.put(fn[0], f);
             if (fn[2] != null) {
