@@ -142,12 +142,18 @@ public interface HimoyaConfig {
         @WithDefault("PT14M")
         Duration timeBudget();
 
-        /** Time kept free at the end of the budget: a batch is not started with less than this left. */
+        /**
+         * Time kept free at the end of the budget: a batch is not started with less than this left (a quarter
+         * of the budget at most, so that a short budget still works).
+         */
         @WithDefault("PT30S")
         Duration safetyMargin();
 
-        /** The budget of a sweep started over HTTP (API Gateway answers within 30 seconds). */
-        @WithDefault("PT20S")
+        /**
+         * The budget of a sweep started over HTTP: below the HTTP function's timeout (15 s in infra) and API
+         * Gateway's 30 s; what is left is handed on to the retention queue.
+         */
+        @WithDefault("PT10S")
         Duration httpTimeBudget();
 
         /** An unfinished run older than this is abandoned and a fresh one starts (fresh cut-off dates). */

@@ -27,6 +27,8 @@ import uz.himoya.privacymap.AppRegistry;
 import uz.himoya.privacymap.SubjectFinder;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.queue.QueueMessage;
+import uz.himoya.retention.HoldStore;
+import uz.himoya.retention.LegalHolds;
 
 /**
  * Does a request's next step, whatever delivered the message: send the verification mail, erase, or send
@@ -56,9 +58,11 @@ public class DeletionWorker {
     private final DeletionMails mails;
     private final MailGateway gateway;
     private final ObjectMapper json;
+    private final LegalHolds holds;
 
     public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
-            AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json) {
+            AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json,
+            LegalHolds holds) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
@@ -68,6 +72,7 @@ public class DeletionWorker {
         this.mails = mails;
         this.gateway = gateway;
         this.json = json;
+        this.holds = holds;
     }
 
     /**
@@ -194,11 +199,18 @@ public class DeletionWorker {
         Instant now = clock.instant();
         List<TableOutcome> outcomes;
         Optional<SubjectFinder.Subject> subject;
+        Optional<HoldStore.ActiveHold> hold;
         try (Connection c = dataSource.getConnection()) {
             subject = app.subjects().find(c, ref.optId(), ref.optEmail());
-            outcomes = subject.isPresent() ? ErasureExecutor.execute(c, app.plan(), subject.get().key()) : List.of();
+            hold = subject.isPresent() ? holds.active(c, r.appId, subject.get().key()) : Optional.empty();
+            outcomes = subject.isPresent() && hold.isEmpty() ? ErasureExecutor.execute(c, app.plan(),
+                    subject.get().key()) : List.of();
         } catch (SQLException e) {
             throw new ErasureFailure(e);
+        }
+        if (hold.isPresent()) {
+            waitForHold(r, app, hold.get());
+            return;
         }
         Receipt receipt = new Receipt(now, subject.isPresent(), outcomes.stream()
                 .map(o -> new Receipt.Entry(o.table(), o.action().name(), o.rows(), o.categories(),
@@ -217,6 +229,21 @@ public class DeletionWorker {
             r.mailPending = DeletionRequest.MailPending.CONFIRMATION;
         }
         audit.record(r.id, "erased", subject.isPresent() ? "tables=" + outcomes.size() : "subject-not-found");
+    }
+
+    /**
+     * A legal hold suspends the erasure, not the request: it waits in QUEUED, erases nothing, and its receipt
+     * says per table that the data is held and why, until ops lift the hold (which drives it again). The
+     * request stays open, so the deadline watchdog keeps reporting it; its due date does not move.
+     */
+    private void waitForHold(DeletionRequest r, AppRegistry.CompiledApp app, HoldStore.ActiveHold hold) {
+        String why = "legal hold " + hold.id() + ": " + hold.reason();
+        r.status = DeletionStatus.QUEUED;
+        r.leaseUntil = null;
+        r.lastError = LegalHolds.HELD;
+        r.receipt = write(new Receipt(null, true, app.plan().steps().stream()
+                .map(s -> new Receipt.Entry(s.table(), "HELD", 0, List.of(), List.of(), why)).toList()));
+        audit.record(r.id, "held", "hold=" + hold.id());
     }
 
     private Outcome sendConfirmation(UUID id) {

@@ -1,0 +1,158 @@
+package uz.himoya.retention;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.deletion.DeletionService;
+import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.problem.Problem;
+
+/**
+ * Legal holds: ops suspend the erasure and the retention of one subject's data while a legal duty to
+ * preserve it applies (a court or authority request, litigation), and lift the hold when it ends. While a
+ * subject is held, sweeps leave their rows (counted as skipped in the run record) and a deletion request
+ * waits in QUEUED with a receipt that says it is held and why; lifting the hold drives the waiting requests
+ * again. The deadline watchdog keeps reporting them, so a hold never silently outlives its reason.
+ */
+@ApplicationScoped
+public class LegalHolds {
+    /** The error code a request waiting for a hold carries (deletion_request.last_error). */
+    public static final String HELD = "legal-hold";
+    private static final Logger LOG = Logger.getLogger(LegalHolds.class);
+
+    private final AppRegistry apps;
+    private final AgroalDataSource dataSource;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final DeletionService deletions;
+
+    public LegalHolds(AppRegistry apps, AgroalDataSource dataSource, Secrets secrets, Clock clock,
+            DeletionService deletions) {
+        this.apps = apps;
+        this.dataSource = dataSource;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.deletions = deletions;
+    }
+
+    public HoldView place(String appId, HoldCommand cmd) {
+        SubjectFinder finder = app(appId).subjects();
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (cmd.subjectId().isEmpty() && cmd.subjectEmail().isEmpty()) {
+            errors.add(new Problem.FieldError("subject", "give subject.id or subject.email"));
+        }
+        if (cmd.reason() == null || cmd.reason().isBlank() || cmd.reason().length() > 500) {
+            errors.add(new Problem.FieldError("reason", "must be 1 to 500 characters (a matter, not personal data)"));
+        }
+        if (!errors.isEmpty()) {
+            throw Problem.validation(errors);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> jdbc(c -> {
+            // A hold on nobody would protect nothing: a mistyped id must be an error, not a silent no-op.
+            String key = finder.find(c, cmd.subjectId().map(String::trim),
+                    cmd.subjectEmail().map(e -> e.trim().toLowerCase(Locale.ROOT))).map(SubjectFinder.Subject::key)
+                    .orElseThrow(() -> Problem.validation(List.of(new Problem.FieldError("subject",
+                            "no subject of app " + appId + " matches"))));
+            HoldStore.lockExclusive(c, appId);
+            UUID id = UUID.randomUUID();
+            Instant now = clock.instant();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO legal_hold (id, app_id, subject_key_hash,"
+                    + " subject_key, reason, placed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setObject(1, id);
+                ps.setString(2, appId);
+                ps.setBytes(3, secrets.keyedHash(appId, "id", key));
+                ps.setBytes(4, secrets.encrypt(key));
+                ps.setString(5, cmd.reason().trim());
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            LOG.infof("hold=%s placed app=%s", id, appId);
+            return new HoldView(id, appId, true, Map.of("id", key), cmd.reason().trim(), now, null, null);
+        }));
+    }
+
+    public HoldView lift(String appId, UUID holdId, Optional<String> reason) {
+        app(appId);
+        List<UUID> waiting = new ArrayList<>();
+        HoldView lifted = QuarkusTransaction.requiringNew().call(() -> jdbc(c -> {
+            HoldStore.lockExclusive(c, appId);
+            Instant now = clock.instant();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE legal_hold SET lifted_at = ?, lift_reason = ?,"
+                    + " subject_key = NULL WHERE id = ? AND app_id = ? AND lifted_at IS NULL")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setString(2, reason.map(String::trim).orElse(null));
+                ps.setObject(3, holdId);
+                ps.setString(4, appId);
+                if (ps.executeUpdate() == 0) {
+                    throw find(c, appId, holdId).isPresent()
+                            ? Problem.conflict("The hold was lifted already.")
+                            : Problem.notFound("The hold");
+                }
+            }
+            // Requests that waited for a hold go again; one still held by another hold just waits again.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deletion_request SET last_error = NULL,"
+                    + " enqueued_at = NULL, version = version + 1 WHERE app_id = ? AND last_error = ?"
+                    + " AND status IN ('QUEUED', 'IN_PROGRESS') RETURNING id")) {
+                ps.setString(1, appId);
+                ps.setString(2, HELD);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        waiting.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            LOG.infof("hold=%s lifted app=%s requests-redriven=%d", holdId, appId, waiting.size());
+            return find(c, appId, holdId).orElseThrow();
+        }));
+        waiting.forEach(deletions::enqueueIfNotYet);
+        return lifted;
+    }
+
+    public List<HoldView> list(String appId, boolean includeLifted) {
+        app(appId);
+        return QuarkusTransaction.requiringNew().call(() -> jdbc(c -> HoldQueries.list(c, secrets, appId,
+                includeLifted)));
+    }
+
+    /** The active hold on a subject, read in the caller's transaction (the erasure's). */
+    public Optional<HoldStore.ActiveHold> active(Connection c, String appId, String subjectKey) throws SQLException {
+        return HoldStore.active(c, secrets, appId, subjectKey);
+    }
+
+    private Optional<HoldView> find(Connection c, String appId, UUID id) throws SQLException {
+        return HoldQueries.one(c, secrets, appId, id);
+    }
+
+    private uz.himoya.privacymap.AppRegistry.CompiledApp app(String appId) {
+        return apps.find(appId).orElseThrow(() -> Problem.notFound("The app"));
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T jdbc(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error " + e.getSQLState(), e);
+        }
+    }
+}

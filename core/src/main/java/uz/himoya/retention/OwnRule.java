@@ -1,0 +1,67 @@
+package uz.himoya.retention;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A housekeeping rule on one of Himoya's own tables (see {@link OwnRules}). Its rows leave the match once
+ * changed, so it needs no cursor. Parameters in order: app id, cut-off, batch limit, then the run's asOf for
+ * every stamp the change writes (so a run handed on five times writes what one run would).
+ *
+ * @param where   the rows due, with two placeholders: app id and cut-off
+ * @param change  an UPDATE or DELETE of the table, without WHERE; may hold stamp placeholders
+ * @param then    an extra data-modifying CTE over "changed" (e.g. audit rows), or empty
+ * @param cutoff  the cut-off from the run's asOf
+ */
+public record OwnRule(String name, String action, String table, String where, String change, String then,
+        int stamps, UnaryOperator<Instant> cutoff) implements SweepRule {
+
+    @Override
+    public boolean subjectRows() {
+        return false;
+    }
+
+    @Override
+    public Batch batch(Connection c, Scope scope, Optional<Cursor> after, int limit) throws SQLException {
+        String sql = "WITH picked AS MATERIALIZED (SELECT ctid AS himoya_ctid FROM " + table + " WHERE " + where
+                + " LIMIT ? FOR UPDATE SKIP LOCKED), changed AS (" + change
+                + " WHERE ctid = ANY(ARRAY(SELECT himoya_ctid FROM picked)) RETURNING *)"
+                + (then.isEmpty() ? "" : ", " + then)
+                + " SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scope.appId());
+            ps.setTimestamp(2, Timestamp.from(cutoff.apply(scope.asOf())));
+            ps.setInt(3, limit);
+            for (int i = 0; i < stamps; i++) {
+                ps.setTimestamp(4 + i, Timestamp.from(scope.asOf()));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Batch(rs.getLong(1), rs.getLong(2), Optional.empty());
+            }
+        }
+    }
+
+    @Override
+    public Counts count(Connection c, Scope scope) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE " + where)) {
+            ps.setString(1, scope.appId());
+            ps.setTimestamp(2, Timestamp.from(cutoff.apply(scope.asOf())));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Counts(rs.getLong(1), 0);
+            }
+        }
+    }
+
+    static List<String> names(List<OwnRule> rules) {
+        return rules.stream().map(OwnRule::name).toList();
+    }
+}

@@ -1,0 +1,55 @@
+package uz.himoya.retention;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import uz.himoya.config.HimoyaConfig;
+
+/**
+ * Himoya keeps its own data no longer than its purpose needs either (ZRU-547 Art. 10, the same rule it
+ * enforces for the apps). Every app's sweep also runs these rules over that app's rows of Himoya's tables:
+ *
+ * <ul>
+ * <li>{@code himoya:unverified-requests}: requests whose verification link lapsed become EXPIRED and lose
+ * every identifier of their subject, exactly as DeletionService.expireIfLapsed does when one is read;</li>
+ * <li>{@code himoya:expired-tokens}: the hash of a lapsed link of a request that moved on;</li>
+ * <li>{@code himoya:idempotency-records} and {@code himoya:intake-rate}: past their replay and rate windows;</li>
+ * <li>{@code himoya:retention-runs}: run records past himoya.retention.run-retention.</li>
+ * </ul>
+ *
+ * Breach notices' delivery addresses are purged by the breach workflow itself once a notice is delivered
+ * (V2, the breach engineer's). Should that move here, add an OwnRule over breach_notice with the same shape.
+ */
+public final class OwnRules {
+    private static final String OPEN_LOCK = "version = version + 1"; // JPA's @Version must see the change
+
+    private OwnRules() {
+    }
+
+    public static List<OwnRule> forApp(HimoyaConfig config) {
+        Duration idempotency = config.intake().idempotencyTtl();
+        Duration rateWindow = config.intake().rateWindow();
+        Duration runs = config.retention().runRetention();
+        return List.of(
+                new OwnRule("himoya:unverified-requests", "EXPIRE", "deletion_request",
+                        "app_id = ? AND status = 'AWAITING_VERIFICATION' AND token_expires_at < ?",
+                        "UPDATE deletion_request SET status = 'EXPIRED', expired_at = ?, subject_ref = NULL,"
+                                + " notify_address = NULL, token_hash = NULL, mail_pending = NULL, " + OPEN_LOCK,
+                        "audited AS (INSERT INTO audit_event (request_id, at, event, detail)"
+                                + " SELECT id, ?, 'expired', 'retention-sweep' FROM changed)",
+                        2, UnaryOperator.identity()),
+                new OwnRule("himoya:expired-tokens", "PURGE", "deletion_request",
+                        "app_id = ? AND token_hash IS NOT NULL AND status <> 'AWAITING_VERIFICATION'"
+                                + " AND token_expires_at < ?",
+                        "UPDATE deletion_request SET token_hash = NULL, " + OPEN_LOCK, "", 0,
+                        UnaryOperator.identity()),
+                new OwnRule("himoya:idempotency-records", "DELETE", "idempotency_record",
+                        "app_id = ? AND created_at < ?", "DELETE FROM idempotency_record", "", 0,
+                        asOf -> asOf.minus(idempotency)),
+                new OwnRule("himoya:intake-rate", "DELETE", "intake_rate", "app_id = ? AND window_start < ?",
+                        "DELETE FROM intake_rate", "", 0, asOf -> asOf.minus(rateWindow)),
+                new OwnRule("himoya:retention-runs", "DELETE", "retention_run",
+                        "app_id = ? AND started_at < ? AND status <> 'RUNNING'", "DELETE FROM retention_run", "", 0,
+                        asOf -> asOf.minus(runs)));
+    }
+}

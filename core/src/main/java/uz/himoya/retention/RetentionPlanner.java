@@ -1,0 +1,111 @@
+package uz.himoya.retention;
+
+import static uz.himoya.erasure.ErasurePlanner.q;
+
+import java.time.temporal.TemporalAmount;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import uz.himoya.erasure.ErasurePlanner;
+import uz.himoya.erasure.strategy.AnonymizationStrategy;
+import uz.himoya.erasure.strategy.FixedStrategy;
+import uz.himoya.erasure.strategy.KeyedHashStrategy;
+import uz.himoya.erasure.strategy.NullStrategy;
+import uz.himoya.erasure.strategy.RedactStrategy;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.PrivacyMap;
+
+/**
+ * Turns the retention rules of a validated privacy map into {@link MapRule}s. Identifiers come only from the
+ * catalogue-validated map, quoted; values are bound.
+ *
+ * <p>Anonymizing rules must be idempotent, because a row stays after its columns are overwritten and would
+ * match the rule again on every later sweep. Each strategy therefore has a "done" test (NULL, the redact
+ * marker, the fixed value, or 64 hex characters for a keyed hash): rows whose columns are all done are not
+ * picked again, and a keyed-hash column already holding a hash is never hashed twice, so the pseudonym stays
+ * stable (docs/privacy-map.md: "a stable pseudonym"). The one blind spot: a value that already was 64 lower
+ * hex characters before anonymization counts as hashed.
+ */
+public final class RetentionPlanner {
+    static final String HEX64 = "'^[0-9a-f]{64}$'";
+
+    private RetentionPlanner() {
+    }
+
+    public static List<MapRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
+        List<MapRule> rules = new ArrayList<>();
+        for (PrivacyMap.Table t : map.tables()) {
+            t.retention().ifPresent(r -> rules.add(compile(map, catalogue, t, r, pseudonymKey)));
+        }
+        return List.copyOf(rules);
+    }
+
+    static MapRule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
+            String pseudonymKey) {
+        String target = q(map.app().schema()) + "." + q(t.name());
+        String column = "t." + q(r.column());
+        String columnType = catalogue.column(t.name(), r.column()).orElseThrow().sqlType();
+        List<TemporalAmount> cutoffs = new ArrayList<>(List.of(r.keep()));
+        StringBuilder filter = new StringBuilder(column + " < CAST(? AS timestamptz)");
+        r.when().ifPresent(w -> {
+            if (w.olderThan().isPresent()) {
+                filter.append(" AND t.").append(q(w.column())).append(" < CAST(? AS timestamptz)");
+                cutoffs.add(w.olderThan().get());
+            } else {
+                filter.append(" AND t.").append(q(w.column())).append(" IS NULL");
+            }
+        });
+        List<Object> filterParams = new ArrayList<>();
+        String change;
+        List<Object> changeParams = new ArrayList<>();
+        String action;
+        if (r.action() instanceof PrivacyMap.Anonymize a) {
+            action = "ANONYMIZE";
+            List<String> done = new ArrayList<>();
+            List<String> sets = new ArrayList<>();
+            for (Map.Entry<String, AnonymizationStrategy> e : new TreeMap<>(a.columns()).entrySet()) {
+                Catalogue.Column col = catalogue.column(t.name(), e.getKey()).orElseThrow();
+                done.add(done("t." + q(e.getKey()), e.getValue(), col, filterParams));
+                sets.add(set(q(e.getKey()), e.getValue(), col, pseudonymKey, changeParams));
+            }
+            filter.append(" AND NOT (").append(String.join(" AND ", done)).append(")");
+            change = "UPDATE " + target + " t SET " + String.join(", ", sets);
+        } else {
+            action = "DELETE";
+            change = "DELETE FROM " + target + " t";
+        }
+        return new MapRule(t.name(), action, r.reason(), target + " t", column, columnType,
+                List.copyOf(cutoffs), filter.toString(), List.copyOf(filterParams),
+                ErasurePlanner.subjectKey(map, t, "t"), change, List.copyOf(changeParams),
+                map.app().jurisdiction().zone());
+    }
+
+    /** The test that a column already holds what the strategy writes. Always TRUE or FALSE, never NULL. */
+    static String done(String column, AnonymizationStrategy s, Catalogue.Column c, List<Object> params) {
+        return switch (s) {
+            case NullStrategy n -> column + " IS NULL";
+            case RedactStrategy r -> {
+                params.add(RedactStrategy.MARKER);
+                yield column + " IS NOT DISTINCT FROM CAST(? AS " + c.sqlType() + ")";
+            }
+            case FixedStrategy f -> {
+                params.add(f.value());
+                yield column + " IS NOT DISTINCT FROM CAST(? AS " + c.sqlType() + ")";
+            }
+            // NULL stays NULL under keyed-hash, so NULL is done too.
+            case KeyedHashStrategy k -> "(" + column + " IS NULL OR " + column + "::text ~ " + HEX64 + ")";
+        };
+    }
+
+    /** SET column = strategy, guarded for keyed-hash so that a pseudonym is never hashed again. */
+    static String set(String column, AnonymizationStrategy s, Catalogue.Column c, String pseudonymKey,
+            List<Object> params) {
+        String expression = s.expression(column, c, pseudonymKey, params);
+        if (s instanceof KeyedHashStrategy) {
+            return column + " = CASE WHEN " + column + "::text ~ " + HEX64 + " THEN " + column + " ELSE "
+                    + expression + " END";
+        }
+        return column + " = " + expression;
+    }
+}

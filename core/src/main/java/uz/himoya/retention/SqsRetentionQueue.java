@@ -1,0 +1,19 @@
+package uz.himoya.retention;
+
+import uz.himoya.queue.SqsClients;
+
+/** Sends continuations to SQS (himoya.queue.retention-url), on the function's one shared SQS client. */
+public class SqsRetentionQueue implements RetentionQueue {
+    private final SqsClients sqs;
+    private final String url;
+
+    public SqsRetentionQueue(SqsClients sqs, String url) {
+        this.sqs = sqs;
+        this.url = url;
+    }
+
+    @Override
+    public void send(Continuation continuation) {
+        sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(continuation.body()));
+    }
+}

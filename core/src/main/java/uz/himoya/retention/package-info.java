@@ -1,0 +1,27 @@
+/**
+ * Retention sweeps and legal holds (issue 4). Read in this order:
+ *
+ * <ol>
+ * <li>{@link uz.himoya.retention.RetentionSweeper}: a sweep starts or resumes one run per app
+ * ({@link uz.himoya.retention.SweepRequests}) and works it within a time budget
+ * ({@link uz.himoya.retention.Budget}); short of time it leaves a {@link uz.himoya.retention.Continuation} on
+ * the retention queue, which the same function consumes ({@link uz.himoya.retention.ContinuationBatch}).</li>
+ * <li>{@link uz.himoya.retention.SweepEngine}: per rule, a session advisory lock per (app, rule), then
+ * batches, each one transaction with its progress row and cursor.</li>
+ * <li>The rules: {@link uz.himoya.retention.MapRule} (a privacy map's retention rule, compiled by
+ * {@link uz.himoya.retention.RetentionPlanner}; keyset batches on (retention column, ctid)) and
+ * {@link uz.himoya.retention.OwnRule}s ({@link uz.himoya.retention.OwnRules}: Himoya's own tables).</li>
+ * <li>Exclusions ({@link uz.himoya.retention.Exclusions}): subjects under a legal hold or with an open
+ * deletion request. Subjects are stored as HMAC hashes, which SQL cannot compute, so a hold also keeps the
+ * subject key sealed (AES-GCM, dropped when lifted) and open requests keep their sealed {id, email}; the few
+ * keys to exclude are unsealed per batch and bound as one text[]: {@code NOT COALESCE(<subject key> =
+ * ANY(?), false)}.</li>
+ * <li>{@link uz.himoya.retention.LegalHolds}: ops place and lift holds; the erasure worker asks
+ * {@link uz.himoya.retention.LegalHolds#active} before erasing and, when held, leaves the request QUEUED with
+ * a receipt saying HELD and why. A per-app advisory lock orders placing a hold before any later batch or
+ * erasure ({@link uz.himoya.retention.HoldStore}).</li>
+ * <li>Run records: {@link uz.himoya.retention.RunStore} (V3__retention.sql), read by ops through
+ * {@link uz.himoya.retention.RetentionRuns}.</li>
+ * </ol>
+ */
+package uz.himoya.retention;

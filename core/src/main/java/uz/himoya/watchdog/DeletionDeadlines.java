@@ -1,0 +1,56 @@
+package uz.himoya.watchdog;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import uz.himoya.retention.LegalHolds;
+
+/**
+ * Deletion requests due soon or overdue (Deepen 6.2: deletion within 14 days of the request; the app's
+ * map or jurisdiction preset sets due_at). Verified work only: QUEUED, IN_PROGRESS, and FAILED (which waits
+ * for a person). An unverified request is not the app's to act on, and lapses on its own.
+ */
+@ApplicationScoped
+public class DeletionDeadlines implements WatchdogCheck {
+    private final AgroalDataSource dataSource;
+
+    public DeletionDeadlines(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public String name() {
+        return "deletion-deadlines";
+    }
+
+    @Override
+    public List<DeadlineAlert> alerts(Instant now, Instant warnUntil) {
+        List<DeadlineAlert> alerts = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT app_id, id, status, due_at, last_error FROM deletion_request
+                 WHERE status IN ('QUEUED', 'IN_PROGRESS', 'FAILED') AND due_at < ?
+                 ORDER BY due_at, id LIMIT 5000""")) {
+            ps.setTimestamp(1, Timestamp.from(warnUntil));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant due = rs.getTimestamp(4).toInstant();
+                    String status = rs.getString(3);
+                    String note = status.equals("FAILED") ? "failed"
+                            : LegalHolds.HELD.equals(rs.getString(5)) ? LegalHolds.HELD : null;
+                    alerts.add(new DeadlineAlert(rs.getString(1), "deletion", rs.getString(2), status, due,
+                            !due.isAfter(now), note, false));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error " + e.getSQLState(), e);
+        }
+        return alerts;
+    }
+}

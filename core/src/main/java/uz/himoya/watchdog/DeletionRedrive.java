@@ -1,0 +1,77 @@
+package uz.himoya.watchdog;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import uz.himoya.config.HimoyaConfig;
+import uz.himoya.deletion.DeletionService;
+import uz.himoya.retention.LegalHolds;
+
+/**
+ * Deletion work whose queue message was lost or whose worker died, enqueued again (the worker decides from
+ * the database what is due, so a duplicate changes nothing):
+ * <ul>
+ * <li>IN_PROGRESS or QUEUED past its lease (a worker crashed mid-erasure);</li>
+ * <li>QUEUED and never enqueued (the queue was down at intake), or enqueued longer ago than
+ * himoya.watchdog.redrive-after; a request waiting for a legal hold is left alone (lifting drives it);</li>
+ * <li>AWAITING_VERIFICATION with its verification mail unsent, while the link could still be used;</li>
+ * <li>COMPLETED with its confirmation mail unsent.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class DeletionRedrive implements WatchdogCheck {
+    private final AgroalDataSource dataSource;
+    private final DeletionService deletions;
+    private final HimoyaConfig config;
+
+    public DeletionRedrive(AgroalDataSource dataSource, DeletionService deletions, HimoyaConfig config) {
+        this.dataSource = dataSource;
+        this.deletions = deletions;
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "deletion-redrive";
+    }
+
+    @Override
+    public int redrive(Instant now) {
+        List<UUID> stuck = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT id FROM deletion_request WHERE
+                   (status IN ('QUEUED', 'IN_PROGRESS') AND lease_until IS NOT NULL AND lease_until < ?)
+                OR (status = 'QUEUED' AND lease_until IS NULL AND (enqueued_at IS NULL
+                    OR (enqueued_at < ? AND last_error IS DISTINCT FROM ?)))
+                OR (status = 'AWAITING_VERIFICATION' AND mail_pending = 'VERIFICATION' AND token_expires_at > ?
+                    AND (enqueued_at IS NULL OR enqueued_at < ?))
+                OR (status = 'COMPLETED' AND mail_pending = 'CONFIRMATION' AND (enqueued_at IS NULL OR enqueued_at < ?))
+                ORDER BY received_at LIMIT 1000""")) {
+            Timestamp at = Timestamp.from(now);
+            Timestamp stale = Timestamp.from(now.minus(config.watchdog().redriveAfter()));
+            ps.setTimestamp(1, at);
+            ps.setTimestamp(2, stale);
+            ps.setString(3, LegalHolds.HELD);
+            ps.setTimestamp(4, at);
+            ps.setTimestamp(5, stale);
+            ps.setTimestamp(6, stale);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stuck.add(rs.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error " + e.getSQLState(), e);
+        }
+        stuck.forEach(deletions::enqueueIfNotYet);
+        return stuck.size();
+    }
+}

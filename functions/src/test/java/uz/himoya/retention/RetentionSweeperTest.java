@@ -1,0 +1,204 @@
+package uz.himoya.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static uz.himoya.testing.Himoya.count;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.deletion.DeletionService;
+import uz.himoya.deletion.IntakeCommand;
+import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.Himoya;
+import uz.himoya.testing.PostgresResource;
+import uz.himoya.testing.SmtpResource;
+import uz.himoya.testing.SqsResource;
+import uz.himoya.testing.TestClock;
+
+/** The sweep service against the real database: exclusions, locks, dry runs and Himoya's own tables. */
+@QuarkusTest
+@TestProfile(RetentionSweepProfile.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SmtpResource.class)
+@QuarkusTestResource(SqsResource.class)
+@QuarkusTestResource(RetentionQueueResource.class)
+class RetentionSweeperTest {
+    static final SweepOptions DEMO = new SweepOptions(Optional.of("demo"), List.of(), false, Optional.empty());
+    static final String OLD_LOGS = "SELECT count(*) FROM demo_app.access_logs WHERE accessed_at < now() - interval"
+            + " '90 days' AND user_id = ?";
+
+    @Inject
+    RetentionSweeper sweeper;
+    @Inject
+    LegalHolds holds;
+    @Inject
+    DeletionService intake;
+    @Inject
+    TestClock clock;
+
+    @BeforeEach
+    void reset() {
+        Sweeps.reset();
+        clock.reset();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        clock.reset();
+    }
+
+    @Test
+    void shouldSkipHeldSubjectAndCountIt_untilTheHoldIsLifted() {
+        // Arrange: a tax audit holds John (1005)
+        HoldView hold = holds.place("demo", new HoldCommand(Optional.of("1005"), Optional.empty(),
+                "Tax audit 2026-17"));
+
+        // Act
+        RunView run = sweeper.sweep(DEMO, "schedule").runs().get(0);
+
+        // Assert: John's old logs stay and the run record says how many were skipped; Anna's are gone
+        assertThat(rule(run, "access_logs")).extracting(RunView.Rule::rowsAffected, RunView.Rule::skippedHeld)
+                .containsExactly(10L, 10L);
+        assertThat(count(OLD_LOGS, 1005)).isEqualTo(10);
+        assertThat(count(OLD_LOGS, 1003)).isZero();
+        assertThat(Himoya.dumpHimoyaTables() + Sweeps.strings("SELECT encode(subject_key, 'escape') FROM legal_hold"))
+                .doesNotContain("john@demo.example");
+
+        // Act 2: the hold ends; the next sweep takes what it kept back
+        holds.lift("demo", hold.id(), Optional.of("audit closed"));
+        RunView after = sweeper.sweep(DEMO, "schedule").runs().get(0);
+
+        assertThat(rule(after, "access_logs").rowsAffected()).isEqualTo(10);
+        assertThat(count(OLD_LOGS, 1005)).isZero();
+        assertThat(count("SELECT count(*) FROM legal_hold WHERE subject_key IS NULL AND lifted_at IS NOT NULL"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldLeaveSubjectOfOpenDeletionRequestToTheErasure_whenSweeping() {
+        // Anna (1003) asked for deletion by e-mail and has not confirmed yet
+        intake.submit("demo", new IntakeCommand(Optional.empty(), Optional.of("anna@demo.example"), Optional.empty(),
+                false, Optional.empty(), Secrets.sha256("anna")));
+
+        RunView run = sweeper.sweep(DEMO, "schedule").runs().get(0);
+
+        // Her account is not anonymized (the request finds her by that e-mail), nor her logs and sessions taken
+        assertThat(rule(run, "users")).extracting(RunView.Rule::rowsAffected, RunView.Rule::skippedHeld)
+                .containsExactly(0L, 1L);
+        assertThat(rule(run, "sessions")).extracting(RunView.Rule::rowsAffected, RunView.Rule::skippedHeld)
+                .containsExactly(0L, 2L);
+        assertThat(count("SELECT count(*) FROM demo_app.users WHERE email = 'anna@demo.example'")).isEqualTo(1);
+        assertThat(count(OLD_LOGS, 1003)).isEqualTo(10);
+        assertThat(count(OLD_LOGS, 1005)).isZero();
+    }
+
+    @Test
+    void shouldMarkRuleBusyAndLeaveIt_whenAnotherSweepHoldsItsLock() throws Exception {
+        RunView run;
+        try (Connection other = EmbeddedDatabase.dataSource().getConnection();
+                PreparedStatement lock = other.prepareStatement(
+                        "SELECT pg_advisory_lock(hashtextextended('retention-rule:demo:access_logs', 6))")) {
+            lock.execute(); // another sweep works access_logs
+
+            run = sweeper.sweep(DEMO, "schedule").runs().get(0);
+        }
+
+        assertThat(rule(run, "access_logs").status()).isEqualTo("BUSY");
+        assertThat(rule(run, "access_logs").batches()).isZero();
+        assertThat(rule(run, "sessions").rowsAffected()).isEqualTo(2);
+        assertThat(run.status()).isEqualTo("COMPLETED");
+        assertThat(count(OLD_LOGS, 1003) + count(OLD_LOGS, 1005)).isEqualTo(20);
+        // The holder is gone (its connection closed): the next sweep takes the rule
+        assertThat(rule(sweeper.sweep(DEMO, "schedule").runs().get(0), "access_logs").rowsAffected()).isEqualTo(20);
+    }
+
+    @RepeatedTest(5)
+    void shouldNotBothWorkARule_whenTwoSweepsStartAtOnce() throws Exception {
+        CyclicBarrier start = new CyclicBarrier(2);
+        Callable<SweepReport> sweep = () -> {
+            start.await(10, TimeUnit.SECONDS);
+            return sweeper.sweep(DEMO, "schedule");
+        };
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<SweepReport> a = two.submit(sweep);
+            Future<SweepReport> b = two.submit(sweep);
+            a.get(60, TimeUnit.SECONDS);
+            b.get(60, TimeUnit.SECONDS);
+        } finally {
+            two.shutdownNow();
+        }
+
+        // Every rule was worked once in all: the batches add up to one sweep's, nothing failed
+        assertThat(Sweeps.strings("SELECT rule || '=' || sum(rows_affected) || '/' || sum(batches) FROM"
+                + " retention_run_rule WHERE rule IN ('access_logs', 'sessions', 'users') GROUP BY rule ORDER BY rule"))
+                .containsExactly("access_logs=20/6", "sessions=2/1", "users=1/1");
+        assertThat(count("SELECT count(*) FROM retention_run_rule WHERE status NOT IN ('DONE', 'BUSY')")).isZero();
+        assertThat(count(OLD_LOGS, 1003) + count(OLD_LOGS, 1005)).isZero();
+    }
+
+    @Test
+    void shouldCountAndChangeNothing_whenDryRun() {
+        long before = Sweeps.snapshot();
+
+        RunView run = sweeper.sweep(new SweepOptions(Optional.of("demo"), List.of(), true, Optional.empty()), "ops")
+                .runs().get(0);
+
+        assertThat(run.dryRun()).isTrue();
+        assertThat(run.status()).isEqualTo("COMPLETED");
+        assertThat(rule(run, "access_logs").wouldAffect()).isEqualTo(20);
+        assertThat(rule(run, "sessions").wouldAffect()).isEqualTo(2);
+        assertThat(rule(run, "users").wouldAffect()).isEqualTo(1);
+        assertThat(run.rules()).allSatisfy(r -> assertThat(r.rowsAffected()).isZero());
+        assertThat(Sweeps.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldExpireUnverifiedRequestsAndPurgeHimoyasOwnRecords_whenTheirTimeIsUp() {
+        // Arrange: an unconfirmed request; old and fresh idempotency records
+        String id = intake.submit("demo", new IntakeCommand(Optional.of("1002"), Optional.empty(), Optional.empty(),
+                false, Optional.empty(), Secrets.sha256("1002"))).view().id().toString();
+        Himoya.sql("INSERT INTO idempotency_record VALUES ('demo', 'old', '\\x00', 202, '{}', now() - interval '2 days'),"
+                + " ('demo', 'fresh', '\\x00', 202, '{}', now() + interval '8 days' - interval '1 hour')");
+        clock.advance(Duration.ofDays(8)); // the 7-day link has lapsed
+
+        // Act: only Himoya's own rules
+        RunView run = sweeper.sweep(new SweepOptions(Optional.of("demo"), List.of("himoya:unverified-requests",
+                "himoya:idempotency-records", "himoya:intake-rate"), false, Optional.empty()), "ops").runs().get(0);
+
+        // Assert: EXPIRED with every identifier of the subject purged, as when a lapsed request is read
+        assertThat(run.partial()).isTrue();
+        assertThat(run.rules()).extracting(RunView.Rule::rule).containsExactly("himoya:unverified-requests",
+                "himoya:idempotency-records", "himoya:intake-rate");
+        assertThat(count("SELECT count(*) FROM deletion_request WHERE id = ?::uuid AND status = 'EXPIRED' AND"
+                + " subject_ref IS NULL AND token_hash IS NULL AND mail_pending IS NULL AND expired_at IS NOT NULL",
+                id)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM audit_event WHERE event = 'expired' AND detail = 'retention-sweep'"))
+                .isEqualTo(1);
+        assertThat(run.rules()).extracting(RunView.Rule::status).containsOnly("DONE");
+        assertThat(Sweeps.strings("SELECT idem_key FROM idempotency_record")).containsExactly("fresh");
+        assertThat(count("SELECT count(*) FROM intake_rate")).isZero();
+        assertThat(count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(200); // not asked for
+    }
+
+    private static RunView.Rule rule(RunView run, String name) {
+        return run.rules().stream().filter(r -> r.rule().equals(name)).findFirst().orElseThrow();
+    }
+}
