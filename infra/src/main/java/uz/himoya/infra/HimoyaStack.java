@@ -68,9 +68,12 @@ public final class HimoyaStack extends Stack {
         HimoyaFunction http = new HimoyaFunction(this, "HttpHandler", defaults, new HimoyaFunction.Spec(
                 "http-api", settings.httpAsset(), Duration.seconds(15), Map.of(
                         "HIMOYA_QUEUE_ERASURE_URL", erasure.queue().getQueueUrl(),
-                        "HIMOYA_QUEUE_BREACH_URL", breach.queue().getQueueUrl())));
+                        "HIMOYA_QUEUE_BREACH_URL", breach.queue().getQueueUrl(),
+                        // a sweep started over HTTP hands what it cannot finish in time to the sweep function
+                        "HIMOYA_QUEUE_RETENTION_URL", retention.queue().getQueueUrl())));
         erasure.queue().grantSendMessages(http.function());
         breach.queue().grantSendMessages(http.function());
+        retention.queue().grantSendMessages(http.function());
         api.routeTo(http.live());
 
         new ScheduledJob(this, "RetentionSchedule", settings, alarms, "retention-sweep",

@@ -233,6 +233,25 @@ class BreachApiTest {
         assertThat(Himoya.count("SELECT count(*) FROM breach_incident")).isZero();
     }
 
+    @Test
+    void shouldRequeueLostNoticesAndWarnOfAuthorityDeadline_whenWatchdogRuns() {
+        // Arrange: an incident whose queue messages are lost (purged), under the GDPR preset
+        String id = post("/v1/breaches", incident("demo-eu", "{\"selector\":\"orders\"}", "en")).then()
+                .statusCode(201).extract().path("id");
+        SqsResource.client().purgeQueue(b -> b.queueUrl(SqsResource.breachUrl()));
+        clock.advance(Duration.ofHours(2));
+
+        // Act: the hourly watchdog, over the ops route
+        given().header("Authorization", OPS).contentType(ContentType.JSON).body("{}").post("/v1/ops/watchdog").then().statusCode(200)
+                .body("redriven.breach-notices", equalTo(1));
+        drainNotices();
+
+        // Assert: the lost notice went out once, and the 72-hour authority deadline is reported to ops
+        assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
+        given().header("Authorization", OPS).get("/v1/ops/deadlines").then().statusCode(200)
+                .body(containsString("breach-authority")).body(containsString(id));
+    }
+
     private static String address(MimeMessage m) {
         try {
             return m.getAllRecipients()[0].toString();
