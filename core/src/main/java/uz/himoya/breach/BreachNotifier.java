@@ -1,7 +1,5 @@
 package uz.himoya.breach;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.db.Jdbc;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.privacymap.AppRegistry;
@@ -44,7 +43,7 @@ public class BreachNotifier {
     }
 
     private final AppRegistry apps;
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final Clock clock;
     private final HimoyaConfig config;
     private final BreachMails mails;
@@ -52,10 +51,10 @@ public class BreachNotifier {
     private final BreachQueue queue;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
-    public BreachNotifier(AppRegistry apps, AgroalDataSource dataSource, Clock clock, HimoyaConfig config,
+    public BreachNotifier(AppRegistry apps, Jdbc jdbc, Clock clock, HimoyaConfig config,
             BreachMails mails, MailGateway gateway, BreachQueue queue) {
         this.apps = apps;
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.clock = clock;
         this.config = config;
         this.mails = mails;
@@ -193,18 +192,7 @@ public class BreachNotifier {
         return false;
     }
 
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T sql(SqlWork<T> work) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                return work.run(c);
-            } catch (SQLException e) {
-                throw new IllegalStateException("database error " + e.getSQLState(), e);
-            }
-        });
+    private <T> T sql(Jdbc.Work<T> work) {
+        return jdbc.inNewTransaction(work);
     }
 }

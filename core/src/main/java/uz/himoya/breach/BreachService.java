@@ -1,7 +1,5 @@
 package uz.himoya.breach;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,6 +12,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.Jdbc;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.privacymap.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
@@ -36,17 +35,17 @@ public class BreachService {
     }
 
     private final AppRegistry apps;
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final Clock clock;
     private final Secrets secrets;
     private final BreachQueue queue;
     private final BreachMails mails;
     private final BreachValidator validator;
 
-    public BreachService(AppRegistry apps, AgroalDataSource dataSource, Clock clock, Secrets secrets,
+    public BreachService(AppRegistry apps, Jdbc jdbc, Clock clock, Secrets secrets,
             BreachQueue queue, BreachMails mails, HimoyaConfig config) {
         this.apps = apps;
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.clock = clock;
         this.secrets = secrets;
         this.queue = queue;
@@ -183,19 +182,7 @@ public class BreachService {
                 secrets.erasurePseudonymKey(), seqOffset);
     }
 
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** One transaction on Himoya's datasource; SQL errors surface as a state code, never a message. */
-    private <T> T sql(SqlWork<T> work) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                return work.run(c);
-            } catch (SQLException e) {
-                throw new IllegalStateException("database error " + e.getSQLState(), e);
-            }
-        });
+    private <T> T sql(Jdbc.Work<T> work) {
+        return jdbc.inNewTransaction(work);
     }
 }

@@ -2,14 +2,11 @@ package uz.himoya.deletion;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +24,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.Jdbc;
 import uz.himoya.policy.Locales;
 import uz.himoya.privacymap.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
@@ -63,18 +61,18 @@ public class DeletionService {
     private final HimoyaConfig config;
     private final JobQueue queue;
     private final AuditLog audit;
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final ObjectMapper json;
 
     public DeletionService(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, JobQueue queue,
-            AuditLog audit, AgroalDataSource dataSource, ObjectMapper json) {
+            AuditLog audit, Jdbc jdbc, ObjectMapper json) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
         this.config = config;
         this.queue = queue;
         this.audit = audit;
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.json = json;
     }
 
@@ -431,17 +429,8 @@ public class DeletionService {
         }
     }
 
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Plain JDBC on the connection of the current transaction (Agroal enlists it with Hibernate's). */
-    <T> T jdbc(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
+    private <T> T jdbc(Jdbc.Work<T> work) {
+        return jdbc.call(work);
     }
 }
