@@ -1,0 +1,285 @@
+package uz.himoya.breach;
+
+import jakarta.transaction.TransactionManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+import uz.himoya.notice.MailGateway;
+import uz.himoya.notice.RenderedMail;
+import uz.himoya.privacymap.AppRegistry;
+
+/**
+ * The benchmark's way into Himoya's package-private breach code (BreachResolver, BreachStore, RateLimiter,
+ * BreachNotifier.completeIfDone): this class lives in the local module but in package uz.himoya.breach, so
+ * on the classpath it sees them without any change to main code. Used by
+ * {@link uz.himoya.local.bench.BreachBenchmark}; never deployed.
+ *
+ * <p>It holds the Himoya side of both parts: the resolution (BreachResolver itself, unchanged) and a
+ * stand-in for BreachNotifier's per-message work. BreachNotifier cannot be constructed without a Quarkus
+ * application (its transactions go through QuarkusTransaction, which needs the Arc container), so
+ * {@link Notifier#process} repeats its {@code process} step by step, with its SQL copied from
+ * BreachNotifier on purpose (keep the two in step), and with everything else Himoya's own: BreachStore,
+ * BreachMails, RateLimiter, BreachNotifier.completeIfDone, MailGateway over quarkus-mailer's own
+ * Mailer implementation.
+ */
+public final class BreachResolveBench {
+
+    /** The selector the benchmark resolves: demo.yaml's "access-logs" (access_logs.accessed_at). */
+    public static final String SELECTOR = "access-logs";
+
+    /** Categories the notices name. */
+    public static final List<String> CATEGORIES = List.of("contact.email", "network.ip", "behaviour.pages");
+
+    /** Notice content in every language of the demo app, as ops would register it. */
+    public static final Map<String, BreachCommand.NoticeContent> CONTENT = content();
+
+    private BreachResolveBench() {
+    }
+
+    private static Map<String, BreachCommand.NoticeContent> content() {
+        Map<String, BreachCommand.NoticeContent> m = new LinkedHashMap<>();
+        m.put("uz", new BreachCommand.NoticeContent("Kirish jurnallari ruxsatsiz nusxalandi.",
+                "Elektron pochta manzilingiz fishing xatlarida ishlatilishi mumkin.",
+                "Kirish kalitlari almashtirildi, jurnal saqlash muddati qisqartirildi.", "privacy@demo.example"));
+        m.put("uz-Cyrl", new BreachCommand.NoticeContent("Кириш журналлари рухсатсиз нусхаланди.",
+                "Электрон почта манзилингиз фишинг хатларида ишлатилиши мумкин.",
+                "Кириш калитлари алмаштирилди.", "privacy@demo.example"));
+        m.put("ru", new BreachCommand.NoticeContent("Журналы доступа были скопированы без разрешения.",
+                "Ваш адрес может использоваться в фишинговых письмах.",
+                "Ключи доступа заменены, срок хранения журналов сокращён.", "privacy@demo.example"));
+        m.put("ky", new BreachCommand.NoticeContent("Кирүү журналдары уруксатсыз көчүрүлдү.",
+                "Электрондук почтаңыз фишинг каттарында колдонулушу мүмкүн.",
+                "Кирүү ачкычтары алмаштырылды.", "privacy@demo.example"));
+        m.put("en", new BreachCommand.NoticeContent("Access logs were copied without authorisation.",
+                "Your address may be used in phishing mails.",
+                "Access keys were rotated and log retention was shortened.", "privacy@demo.example"));
+        return m;
+    }
+
+    /** Registers an incident as BreachService does (status SENDING), without resolving anything. */
+    public static void insertIncident(Connection c, UUID id, String appId, String title, Instant windowFrom,
+            Instant windowTo, Instant now) throws SQLException {
+        BreachStore.insert(c, new BreachStore.Row(id, appId, title, windowFrom, windowFrom, windowTo, CATEGORIES,
+                CONTENT, new LinkedHashMap<>(Map.of("kind", "selector", "selector", SELECTOR)), "SENDING", now,
+                now, now, null, null, null, 0));
+    }
+
+    /**
+     * Himoya's resolution, exactly as BreachService.register calls it: BreachResolver.resolve for the
+     * selector over [from, to), numbering from 1. Runs on the caller's transaction.
+     */
+    public static int resolve(Connection c, AppRegistry.CompiledApp app, UUID incident, Instant from, Instant to,
+            String hashKey) throws SQLException {
+        return BreachResolver.resolve(c, app.map(), incident, new BreachCommand.Selector(SELECTOR),
+                BreachStore.ts(from), BreachStore.ts(to), hashKey, 0);
+    }
+
+    /** Each language's mail as the notifier renders it (BreachMails.render), keyed by notice locale. */
+    public static RenderedMail render(BreachMails mails, AppRegistry.CompiledApp app, UUID incident, Instant from,
+            Instant to, String locale) {
+        BreachMails.Incident data = new BreachMails.Incident(incident, from, from, to, CATEGORIES, CONTENT);
+        return BreachMails.forNotice(mails.render(app.app(), data,
+                BreachMails.localeFor(locale, app.app(), CONTENT)), incident, 0);
+    }
+
+    /** One queue message body, as BreachQueue writes it. */
+    public static String messageBody(UUID incident, int fromSeq, int toSeq) {
+        return BreachMessage.body(incident, fromSeq, toSeq, 0);
+    }
+
+    /** Where a notifier's time goes, summed over every message it processed (nanoseconds). */
+    public static final class Breakdown {
+        public final LongAdder find = new LongAdder();
+        public final LongAdder claim = new LongAdder();
+        public final LongAdder render = new LongAdder();
+        public final LongAdder send = new LongAdder();
+        public final LongAdder mark = new LongAdder();
+        public final LongAdder complete = new LongAdder();
+
+        public void reset() {
+            for (LongAdder a : List.of(find, claim, render, send, mark, complete)) {
+                a.reset();
+            }
+        }
+
+        public Map<String, Long> asMap() {
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("smtp send (MailGateway)", send.sum());
+            m.put("mark SENT, own commit", mark.sum());
+            m.put("claim (UPDATE .. RETURNING)", claim.sum());
+            m.put("find incident", find.sum());
+            m.put("completeIfDone", complete.sum());
+            m.put("render (once per locale)", render.sum());
+            return m;
+        }
+    }
+
+    /**
+     * One notifier instance, as one function instance holds it: its own datasource (Agroal, enlisted in
+     * Narayana JTA like Quarkus's), its own MailGateway (and so its own SMTP connection pool) and its own
+     * rate limiter. {@link #process} is BreachNotifier.process without the outage and permanent-failure
+     * branches, which a benchmark against a sink that accepts everything never takes: an SMTP failure here
+     * throws, so the benchmark stops instead of measuring something else.
+     */
+    public static final class Notifier {
+        private record Claimed(int seq, String address, String locale) {
+        }
+
+        private final AppRegistry.CompiledApp app;
+        private final DataSource dataSource;
+        private final TransactionManager tm;
+        private final Clock clock = Clock.systemUTC();
+        private final BreachMails mails;
+        private final MailGateway gateway;
+        private final Duration lease;
+        private final RateLimiter limiter;
+        private final Breakdown breakdown;
+
+        public Notifier(AppRegistry.CompiledApp app, DataSource dataSource, TransactionManager tm, BreachMails mails,
+                MailGateway gateway, double ratePerSecond, Duration lease, Breakdown breakdown) {
+            this.app = app;
+            this.dataSource = dataSource;
+            this.tm = tm;
+            this.mails = mails;
+            this.gateway = gateway;
+            this.lease = lease;
+            this.limiter = RateLimiter.realTime(ratePerSecond);
+            this.breakdown = breakdown;
+        }
+
+        /** BreachNotifier.processBatch for one message: parse, process; returns the notices sent. */
+        public int process(String body) {
+            BreachMessage msg = BreachMessage.parse(body).orElseThrow(
+                    () -> new IllegalStateException("not a breach message: " + body));
+            return process(msg);
+        }
+
+        private int process(BreachMessage msg) {
+            long t0 = System.nanoTime();
+            Optional<BreachStore.Row> incident = sql(c -> BreachStore.find(c, msg.incident(), false));
+            long t1 = System.nanoTime();
+            breakdown.find.add(t1 - t0);
+            if (incident.isEmpty()) {
+                throw new IllegalStateException("breach " + msg.incident() + " unknown");
+            }
+            BreachMails.Incident data = new BreachMails.Incident(msg.incident(), incident.get().discoveredAt(),
+                    incident.get().windowFrom(), incident.get().windowTo(), incident.get().categories(),
+                    incident.get().content());
+            List<Claimed> claimed = sql(c -> claim(c, msg));
+            long t2 = System.nanoTime();
+            breakdown.claim.add(t2 - t1);
+            Map<String, RenderedMail> rendered = new HashMap<>();
+            int sent = 0;
+            for (Claimed n : claimed) {
+                long a = System.nanoTime();
+                String locale = BreachMails.localeFor(n.locale(), app.app(), data.content());
+                RenderedMail mail = BreachMails.forNotice(rendered.computeIfAbsent(locale,
+                        l -> mails.render(app.app(), data, l)), msg.incident(), n.seq());
+                limiter.acquire();
+                long b = System.nanoTime();
+                gateway.send(n.address(), mail);
+                long d = System.nanoTime();
+                mark(msg.incident(), n.seq(), "SENT", null);
+                long e = System.nanoTime();
+                breakdown.render.add(b - a);
+                breakdown.send.add(d - b);
+                breakdown.mark.add(e - d);
+                sent++;
+            }
+            long t3 = System.nanoTime();
+            sql(c -> {
+                BreachNotifier.completeIfDone(c, msg.incident(), clock.instant());
+                return null;
+            });
+            breakdown.complete.add(System.nanoTime() - t3);
+            return sent;
+        }
+
+        /** Copied from BreachNotifier.claim (private there). */
+        private List<Claimed> claim(Connection c, BreachMessage msg) throws SQLException {
+            Instant now = clock.instant();
+            List<Claimed> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE breach_notice SET status = 'SENDING', lease_until = ?, attempts = attempts + 1
+                     WHERE incident_id = ? AND seq BETWEEN ? AND ?
+                       AND (status = 'PENDING' OR (status = 'SENDING' AND lease_until < ?))
+                    RETURNING seq, address, locale""")) {
+                ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
+                ps.setObject(2, msg.incident());
+                ps.setInt(3, msg.fromSeq());
+                ps.setInt(4, msg.toSeq());
+                ps.setTimestamp(5, Timestamp.from(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Claimed(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            out.sort((a, b) -> Integer.compare(a.seq(), b.seq()));
+            return out;
+        }
+
+        /** Copied from BreachNotifier.mark (private there): SENT in its own commit, the address dropped. */
+        private void mark(UUID incident, int seq, String status, String error) {
+            sql(c -> {
+                BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
+                        + " sent_at = ?, last_error = ? WHERE incident_id = ? AND seq = ?", status,
+                        "SENT".equals(status) ? clock.instant() : null, error, incident, seq);
+                return null;
+            });
+        }
+
+        @FunctionalInterface
+        private interface SqlWork<T> {
+            T run(Connection c) throws SQLException;
+        }
+
+        /**
+         * BreachNotifier.sql: QuarkusTransaction.requiringNew() around a connection from the datasource. Here
+         * the same Narayana transaction manager begins and commits, and Agroal enlists the connection.
+         */
+        private <T> T sql(SqlWork<T> work) {
+            try {
+                tm.begin();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot begin a transaction", e);
+            }
+            T result;
+            try (Connection c = dataSource.getConnection()) {
+                result = work.run(c);
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                throw new IllegalStateException("database error " + (e instanceof SQLException s ? s.getSQLState()
+                        : e.getClass().getSimpleName()), e);
+            }
+            try {
+                tm.commit();
+            } catch (Exception e) {
+                throw new IllegalStateException("commit failed", e);
+            }
+            return result;
+        }
+
+        private void rollback() {
+            try {
+                tm.rollback();
+            } catch (Exception ignored) {
+                // the original failure is what matters
+            }
+        }
+    }
+}
