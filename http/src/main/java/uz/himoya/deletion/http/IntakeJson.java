@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.IntakeCommand;
+import uz.himoya.http.JsonFields;
 import uz.himoya.problem.Problem;
 
 /**
@@ -40,7 +40,7 @@ final class IntakeJson {
             throw Problem.of(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.");
         }
         List<Problem.FieldError> errors = new ArrayList<>();
-        unknown(root, TOP, "", errors);
+        JsonFields.unknown(root, TOP, "", errors);
         JsonNode subject = root.get("subject");
         Optional<String> id = Optional.empty();
         Optional<String> email = Optional.empty();
@@ -49,11 +49,11 @@ final class IntakeJson {
         } else if (!subject.isObject()) {
             errors.add(new Problem.FieldError("subject", "must be an object with id and/or email"));
         } else {
-            unknown(subject, SUBJECT, "subject.", errors);
-            id = text(subject.get("id"), "subject.id", true, errors);
-            email = text(subject.get("email"), "subject.email", false, errors);
+            JsonFields.unknown(subject, SUBJECT, "subject.", errors);
+            id = JsonFields.text(subject.get("id"), "subject.id", true, errors);
+            email = JsonFields.text(subject.get("email"), "subject.email", false, errors);
         }
-        Optional<String> locale = text(root.get("locale"), "locale", false, errors);
+        Optional<String> locale = JsonFields.text(root.get("locale"), "locale", false, errors);
         boolean verified = false;
         JsonNode v = root.get("verified");
         if (v != null && !v.isNull()) {
@@ -67,24 +67,5 @@ final class IntakeJson {
                 Secrets.sha256(root.toString())), errors);
     }
 
-    private static Optional<String> text(JsonNode n, String field, boolean numbersToo,
-            List<Problem.FieldError> errors) {
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        if (n.isTextual() || (numbersToo && n.isIntegralNumber())) {
-            return Optional.of(n.asText());
-        }
-        errors.add(new Problem.FieldError(field, "must be a string"));
-        return Optional.empty();
-    }
 
-    private static void unknown(JsonNode node, Set<String> known, String prefix, List<Problem.FieldError> errors) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                errors.add(new Problem.FieldError(prefix + name, "is not a known field"));
-            }
-        }
-    }
 }

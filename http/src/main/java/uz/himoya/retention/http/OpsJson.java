@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import uz.himoya.http.JsonFields;
 import uz.himoya.problem.Problem;
 import uz.himoya.retention.HoldCommand;
 
@@ -38,18 +38,18 @@ final class OpsJson {
     static HoldCommand hold(byte[] body) {
         JsonNode root = object(tree(body));
         List<Problem.FieldError> errors = new ArrayList<>();
-        unknown(root, Set.of("subject", "reason"), "", errors);
+        JsonFields.unknown(root, Set.of("subject", "reason"), "", errors);
         JsonNode subject = root.get("subject");
         Optional<String> id = Optional.empty();
         Optional<String> email = Optional.empty();
         if (subject == null || !subject.isObject()) {
             errors.add(new Problem.FieldError("subject", "must be an object with id or email"));
         } else {
-            unknown(subject, Set.of("id", "email"), "subject.", errors);
-            id = text(subject.get("id"), "subject.id", true, errors);
-            email = text(subject.get("email"), "subject.email", false, errors);
+            JsonFields.unknown(subject, Set.of("id", "email"), "subject.", errors);
+            id = JsonFields.text(subject.get("id"), "subject.id", true, errors);
+            email = JsonFields.text(subject.get("email"), "subject.email", false, errors);
         }
-        Optional<String> reason = text(root.get("reason"), "reason", false, errors);
+        Optional<String> reason = JsonFields.text(root.get("reason"), "reason", false, errors);
         if (!errors.isEmpty()) {
             throw Problem.validation(errors);
         }
@@ -63,8 +63,8 @@ final class OpsJson {
             return Optional.empty();
         }
         List<Problem.FieldError> errors = new ArrayList<>();
-        unknown(object(root), Set.of("reason"), "", errors);
-        Optional<String> reason = text(root.get("reason"), "reason", false, errors);
+        JsonFields.unknown(object(root), Set.of("reason"), "", errors);
+        Optional<String> reason = JsonFields.text(root.get("reason"), "reason", false, errors);
         if (reason.isPresent() && reason.get().length() > 500) {
             errors.add(new Problem.FieldError("reason", "must be at most 500 characters"));
         }
@@ -90,24 +90,5 @@ final class OpsJson {
         return n;
     }
 
-    private static Optional<String> text(JsonNode n, String field, boolean numbersToo,
-            List<Problem.FieldError> errors) {
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        if (n.isTextual() || (numbersToo && n.isIntegralNumber())) {
-            return Optional.of(n.asText());
-        }
-        errors.add(new Problem.FieldError(field, "must be a string"));
-        return Optional.empty();
-    }
 
-    private static void unknown(JsonNode node, Set<String> known, String prefix, List<Problem.FieldError> errors) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                errors.add(new Problem.FieldError(prefix + name, "is not a known field"));
-            }
-        }
-    }
 }
