@@ -600,7 +600,7 @@ public final class BreachBenchmark {
             System.out.println();
             int warm = Math.min(notices, B_WARM_UP_MAX);
             System.out.printf("[bench] part B, %d connection(s): warm-up pair of %,d notices ...%n", conns, warm);
-            sendHimoya(admin, sink, workers, notifiers, warm, "warm-up Himoya x" + conns);
+            sendHimoya(admin, sink, workers, notifiers, breakdown, warm, "warm-up Himoya x" + conns);
             sendBaseline(sink, workers, rendered, list.subList(0, warm), conns, "warm-up baseline x" + conns);
 
             double[] h = new double[pairs];
@@ -609,7 +609,8 @@ public final class BreachBenchmark {
             SendRun lastB = null;
             for (int i = 0; i < pairs; i++) {
                 breakdown.reset();
-                lastH = sendHimoya(admin, sink, workers, notifiers, notices, "Himoya x" + conns + " pair " + (i + 1));
+                lastH = sendHimoya(admin, sink, workers, notifiers, breakdown, notices,
+                        "Himoya x" + conns + " pair " + (i + 1));
                 lastB = sendBaseline(sink, workers, rendered, list, conns, "baseline x" + conns + " pair " + (i + 1));
                 h[i] = lastH.seconds();
                 b[i] = lastB.seconds();
@@ -644,7 +645,8 @@ public final class BreachBenchmark {
     }
 
     private static SendRun sendHimoya(Connection admin, SmtpSink sink, ExecutorService workers,
-            List<BreachResolveBench.Notifier> notifiers, int n, String label) throws Exception {
+            List<BreachResolveBench.Notifier> notifiers, BreachResolveBench.Breakdown breakdown, int n, String label)
+            throws Exception {
         resetSendingIncident(admin, n);
         ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
         for (int from = 1; from <= n; from += BATCH) {
@@ -653,7 +655,16 @@ public final class BreachBenchmark {
         AtomicLong sent = new AtomicLong();
         SmtpSink.Mark mark = sink.mark();
         long start = System.nanoTime();
-        var progress = progress(label, n, sink::messages, mark.messages(), start);
+        long[] lastSplit = {breakdown.send.sum(), breakdown.mark.sum()};
+        var progress = progress(label, n, sink::messages, mark.messages(), start, sent0 -> {
+            long send = breakdown.send.sum();
+            long marks = breakdown.mark.sum();
+            String d = String.format("; per notice, summed over notifiers: send %.0f us, mark SENT %.0f us",
+                    (send - lastSplit[0]) / 1e3 / Math.max(1, sent0), (marks - lastSplit[1]) / 1e3 / Math.max(1, sent0));
+            lastSplit[0] = send;
+            lastSplit[1] = marks;
+            return d;
+        });
         List<Future<?>> futures = new ArrayList<>();
         try {
             for (BreachResolveBench.Notifier notifier : notifiers) {
@@ -926,13 +937,20 @@ public final class BreachBenchmark {
 
     private static java.util.concurrent.ScheduledFuture<?> progress(String label, int n, LongSupplier count,
             long base, long start) {
+        return progress(label, n, count, base, start, null);
+    }
+
+    /** Every 15 s: notices sent so far, and the rate overall and in the last interval (plus detail, if any). */
+    private static java.util.concurrent.ScheduledFuture<?> progress(String label, int n, LongSupplier count,
+            long base, long start, java.util.function.LongFunction<String> detail) {
         long[] last = {base, start};
         return TICKER.scheduleAtFixedRate(() -> {
             long now = System.nanoTime();
             long count0 = count.getAsLong();
             long done = count0 - base;
-            System.out.printf("[bench]     %s: %,d / %,d sent (%,.0f/s overall, %,.0f/s last interval)%n", label, done,
-                    n, done / ((now - start) / 1e9), (count0 - last[0]) / ((now - last[1]) / 1e9));
+            System.out.printf("[bench]     %s: %,d / %,d sent (%,.0f/s overall, %,.0f/s last interval%s)%n", label, done,
+                    n, done / ((now - start) / 1e9), (count0 - last[0]) / ((now - last[1]) / 1e9),
+                    detail == null ? "" : detail.apply(count0 - last[0]));
             System.out.flush();
             last[0] = count0;
             last[1] = now;
