@@ -538,7 +538,11 @@ public final class BreachBenchmark {
             list.add(new Notice(i + 1, "u" + id + "@bench.example", LOCALES[(int) ((id - FIRST_ID) % 5)]));
         }
 
-        Path txDir = Files.createTempDirectory("himoya-bench-narayana");
+        // Narayana's object store (its transaction status record; one-phase commits write nothing else):
+        // under local-data/bench/ like the other benchmarks' work files, emptied on every run.
+        Path txDir = Path.of("local-data", "bench", "breach-narayana").toAbsolutePath();
+        deleteTree(txDir);
+        Files.createDirectories(txDir);
         TransactionManager tm = narayana(txDir);
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         SmtpSink sink = new SmtpSink();
@@ -565,7 +569,15 @@ public final class BreachBenchmark {
                     + " of 10 one notifier sends at most 10 notices/s whatever the client");
             System.out.flush();
             for (int n : connections) {
-                partBConnections(admin, app, mails, tm, vertx, sink, rendered, list, n, pairs);
+                try {
+                    partBConnections(admin, app, mails, tm, vertx, sink, rendered, list, n, pairs);
+                } catch (Exception e) {
+                    // One stuck or failed run should not cost the other connection counts their tables.
+                    System.out.println();
+                    System.out.printf("Part B, %d SMTP connection(s): NOT MEASURED: %s%n", n, causes(e));
+                    System.out.println("  sink state    " + sink.describe());
+                    System.out.flush();
+                }
             }
         } finally {
             sink.close();
@@ -1097,6 +1109,8 @@ public final class BreachBenchmark {
         /** Per run id: how many connections carried at least one message. */
         private final Map<Integer, AtomicInteger> used = new ConcurrentHashMap<>();
         private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+        /** Per open connection: the last command verb received and when (for diagnosing a stuck client). */
+        private final Map<Socket, String> state = new ConcurrentHashMap<>();
         private volatile boolean closed;
 
         SmtpSink() throws IOException {
@@ -1116,6 +1130,20 @@ public final class BreachBenchmark {
 
         long bytes() {
             return bytes.get();
+        }
+
+        /** Open connections and the last command each received, e.g. "3 open: RSET 61.2 s ago, ...". */
+        String describe() {
+            long now = System.nanoTime();
+            List<String> parts = new ArrayList<>();
+            for (String v : state.values()) {
+                int at = v.indexOf('@');
+                parts.add(String.format("%s %.1f s ago", v.substring(0, at),
+                        (now - Long.parseLong(v.substring(at + 1))) / 1e9));
+            }
+            return open.size() + " connection(s) open; last command per connection: "
+                    + (parts.isEmpty() ? "none" : String.join(", ", parts)) + "; " + messages.get()
+                    + " messages received in all";
         }
 
         /** Starts a new run for connection counting. */
@@ -1155,6 +1183,7 @@ public final class BreachBenchmark {
                 String line;
                 while ((line = r.line()) != null) {
                     String verb = (line.length() >= 4 ? line.substring(0, 4) : line).toUpperCase();
+                    state.put(s, verb + "@" + System.nanoTime());
                     switch (verb) {
                         case "EHLO" -> reply(out, "250-sink.localhost\r\n250-PIPELINING\r\n250 SMTPUTF8\r\n");
                         case "HELO" -> reply(out, "250 sink.localhost\r\n");
@@ -1189,6 +1218,7 @@ public final class BreachBenchmark {
                 // the client went away; nothing to keep
             } finally {
                 open.remove(s);
+                state.remove(s);
             }
         }
 
@@ -1311,6 +1341,26 @@ public final class BreachBenchmark {
         return sb.toString();
     }
 
+    private static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.ExecutionException) {
+                continue;
+            }
+            sb.append(sb.isEmpty() ? "" : " <- ").append(t.getClass().getName())
+                    .append(t.getMessage() == null ? "" : ": " + t.getMessage());
+            if (t.getStackTrace().length > 0 && t.getCause() == null) {
+                for (StackTraceElement el : t.getStackTrace()) {
+                    if (el.getClassName().startsWith("uz.himoya")) {
+                        sb.append(" at ").append(el);
+                        break;
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -1362,6 +1412,9 @@ public final class BreachBenchmark {
     }
 
     private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
