@@ -34,6 +34,14 @@ public interface HimoyaConfig {
     Breach breach();
 
     /**
+     * SnapStart priming: before Lambda snapshots an initialized function, run the hot paths once without
+     * changing any data (uz.himoya.snapstart.SnapStartPriming), so a restored instance does not load and
+     * link them on its first event. Off: the snapshot holds only what start-up touched.
+     */
+    @WithDefault("true")
+    boolean priming();
+
+    /**
      * The ops key for the ops routes (/v1/ops, /v1/breaches, /v1/holds, /v1/retention), compared by hash. In
      * AWS those routes are also IAM-protected at API Gateway; locally and in tests this key is the guard.
      * Unset: ops routes answer 401 to everyone.

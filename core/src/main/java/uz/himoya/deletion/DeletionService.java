@@ -269,6 +269,22 @@ public class DeletionService {
         return errors;
     }
 
+    /**
+     * SnapStart priming (uz.himoya.snapstart): the intake's statements for a subject nobody is (the hash of
+     * a random value), in a transaction that is rolled back, so nothing is stored.
+     */
+    public void primeIntake(String appId) {
+        byte[] hash = secrets.keyedHash(appId, "id", UUID.randomUUID().toString());
+        QuarkusTransaction.begin();
+        try {
+            rateLimit(appId, hash);
+            lockSubject(appId, hash, null);
+            findOpen(appId, hash, null);
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+    }
+
     private Optional<DeletionRequest> findOpen(String appId, byte[] idHash, byte[] emailHash) {
         List<DeletionStatus> open = List.of(DeletionStatus.AWAITING_VERIFICATION, DeletionStatus.QUEUED,
                 DeletionStatus.IN_PROGRESS);

@@ -1,0 +1,183 @@
+package uz.himoya.snapstart;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.persistence.LockModeType;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import uz.himoya.config.HimoyaConfig;
+import uz.himoya.deletion.DeletionMails;
+import uz.himoya.deletion.DeletionRequest;
+import uz.himoya.deletion.DeletionStatus;
+import uz.himoya.deletion.Receipt;
+import uz.himoya.policy.Locales;
+import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.queue.SqsClients;
+
+/** The primers every function shares: the ORM and its transactions, the mail templates, the SQS client. */
+public final class CorePrimers {
+
+    private CorePrimers() {
+    }
+
+    /**
+     * Hibernate's first session, query, row lock, insert, dirty-checked update and native insert, in a
+     * transaction that is rolled back: the row never becomes visible to anyone (the audit table's sequence
+     * may skip a number). The request is nobody's: a random id, a zero subject hash, no address.
+     */
+    @ApplicationScoped
+    public static class Orm implements Primer {
+        private final HimoyaConfig config;
+
+        public Orm(HimoyaConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public String name() {
+            return "orm";
+        }
+
+        @Override
+        public void prime() {
+            QuarkusTransaction.begin();
+            try {
+                DeletionRequest.findById(UUID.randomUUID(), LockModeType.PESSIMISTIC_WRITE);
+                DeletionRequest.count("status", DeletionStatus.QUEUED);
+                DeletionRequest r = new DeletionRequest();
+                r.id = UUID.randomUUID();
+                r.appId = config.apps().get(0);
+                r.status = DeletionStatus.QUEUED;
+                r.receivedAt = Instant.now();
+                r.dueAt = r.receivedAt;
+                r.subjectIdHash = new byte[32];
+                r.persist();
+                DeletionRequest.flush();
+                r.status = DeletionStatus.COMPLETED;
+                r.completedAt = Instant.now();
+                r.receipt = "{}";
+                DeletionRequest.flush();
+                DeletionRequest.getEntityManager().createNativeQuery(
+                        "INSERT INTO audit_event (request_id, at, event, detail) VALUES (?1, ?2, ?3, ?4)")
+                        .setParameter(1, r.id).setParameter(2, Instant.now()).setParameter(3, "priming")
+                        .setParameter(4, null).executeUpdate();
+            } finally {
+                QuarkusTransaction.rollback();
+            }
+        }
+    }
+
+    /**
+     * The deletion mails and the confirm page in every supported language, rendered for a request that
+     * exists only in memory (no id of anybody's, nothing sent).
+     */
+    @ApplicationScoped
+    public static class Mails implements Primer {
+        private final DeletionMails mails;
+        private final AppRegistry apps;
+        private final HimoyaConfig config;
+
+        public Mails(DeletionMails mails, AppRegistry apps, HimoyaConfig config) {
+            this.mails = mails;
+            this.apps = apps;
+            this.config = config;
+        }
+
+        @Override
+        public String name() {
+            return "mails";
+        }
+
+        @Override
+        public void prime() {
+            for (String appId : config.apps()) {
+                AppRegistry.CompiledApp app = apps.require(appId);
+                for (String locale : Locales.SUPPORTED) {
+                    DeletionRequest r = new DeletionRequest();
+                    r.id = UUID.randomUUID();
+                    r.appId = appId;
+                    r.locale = locale;
+                    r.version = 0;
+                    r.status = DeletionStatus.AWAITING_VERIFICATION;
+                    r.receivedAt = Instant.now();
+                    r.dueAt = r.receivedAt;
+                    r.tokenExpiresAt = r.receivedAt;
+                    r.completedAt = r.receivedAt;
+                    mails.verification(app.app(), r, config.publicBaseUrl() + "/v1/confirm?token=priming");
+                    mails.confirmation(app.app(), r, new Receipt(r.completedAt, false, List.of()));
+                    mails.page(app.app(), r, "CONFIRMABLE", "priming", "confirm", locale);
+                }
+            }
+        }
+    }
+
+    /**
+     * The SQS client the function uses (built, no call), and one send through a throwaway client of the
+     * same kind to a stand-in for SQS on loopback that this primer runs for the moment and that answers
+     * as SQS does: the request marshalling, signing, the HTTP exchange, the response parsing and its MD5
+     * check are loaded as a first real send would load them, and no queue is reached.
+     */
+    @ApplicationScoped
+    public static class Queue implements Primer {
+        private final Instance<SqsClients> clients;
+        private final HimoyaConfig config;
+
+        public Queue(Instance<SqsClients> clients, HimoyaConfig config) {
+            this.clients = clients;
+            this.config = config;
+        }
+
+        @Override
+        public String name() {
+            return "sqs";
+        }
+
+        @Override
+        public void prime() throws Exception {
+            if (!config.queue().kind().equals("sqs")) {
+                return;
+            }
+            clients.get().get();
+            String body = "{\"priming\":true}";
+            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+            byte[] answer = ("{\"MD5OfMessageBody\":\"" + md5 + "\",\"MessageId\":\"" + UUID.randomUUID() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            HttpServer standIn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            standIn.createContext("/", ex -> {
+                try (ex) {
+                    ex.getRequestBody().readAllBytes();
+                    ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+                    ex.sendResponseHeaders(200, answer.length);
+                    ex.getResponseBody().write(answer);
+                }
+            });
+            standIn.start();
+            String endpoint = "http://127.0.0.1:" + standIn.getAddress().getPort();
+            try (SqsClient client = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .region(Region.of(config.queue().region())).endpointOverride(URI.create(endpoint))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming",
+                            "priming")))
+                    .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none())).build()) {
+                client.sendMessage(b -> b.queueUrl(endpoint + "/000000000000/priming").messageBody(body));
+            } finally {
+                standIn.stop(0);
+            }
+        }
+    }
+}
