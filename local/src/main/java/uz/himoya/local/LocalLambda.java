@@ -41,6 +41,12 @@ public final class LocalLambda implements AutoCloseable {
     public static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     /** The JVM flags Lambda's managed Java runtime starts functions with. */
     public static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+    /**
+     * Where org.crac (the runtime-hooks API Quarkus and Himoya register with) finds its implementation:
+     * the runtime interface client's own, as Lambda's managed Java runtime sets it, so that the client runs
+     * beforeCheckpoint/afterRestore around its SnapStart snapshot.
+     */
+    public static final String CRAC_COMPAT = "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac";
     private static final String API = "/2018-06-01/runtime";
 
     /**
@@ -49,7 +55,14 @@ public final class LocalLambda implements AutoCloseable {
      */
     public record Spec(String name, Path functionZip, String handler, Map<String, String> env,
             Map<String, String> properties, Path workDir, boolean inheritOutput, int memoryMb,
-            String runtimeClasspath, List<String> jvmFlags) {
+            String runtimeClasspath, List<String> jvmFlags, boolean snapStart) {
+
+        public Spec(String name, Path functionZip, String handler, Map<String, String> env,
+                Map<String, String> properties, Path workDir, boolean inheritOutput, int memoryMb,
+                String runtimeClasspath, List<String> jvmFlags) {
+            this(name, functionZip, handler, env, properties, workDir, inheritOutput, memoryMb, runtimeClasspath,
+                    jvmFlags, false);
+        }
     }
 
     /** A function error, as the Runtime API's error endpoint received it. */
@@ -68,6 +81,11 @@ public final class LocalLambda implements AutoCloseable {
     private final Process process;
     private final long spawnedAtNanos;
     private volatile String initError;
+    /** SnapStart: completed when the function asks for /restore/next, i.e. init and beforeCheckpoint are done. */
+    private final CompletableFuture<Void> snapshotReady = new CompletableFuture<>();
+    /** SnapStart: the answer to /restore/next is held back until this completes (after the restore). */
+    private final CompletableFuture<Void> restored = new CompletableFuture<>();
+    private volatile String restoreError;
 
     private LocalLambda(Spec spec) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -80,8 +98,13 @@ public final class LocalLambda implements AutoCloseable {
         server.start();
         Path taskRoot = unpack(spec.functionZip(), spec.workDir().resolve(spec.name() + "-task"));
         List<String> cmd = new ArrayList<>();
+        if (spec.snapStart()) {
+            // A session of its own, so that a checkpoint (CRIU) can take the process with its session.
+            cmd.add("setsid");
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(LAMBDA_JVM_FLAGS);
+        cmd.add(CRAC_COMPAT);
         cmd.addAll(spec.jvmFlags());
         cmd.add("-Xmx" + Math.max(64, spec.memoryMb() * 3 / 4) + "m");
         spec.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -101,6 +124,13 @@ public final class LocalLambda implements AutoCloseable {
         pb.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         pb.environment().putIfAbsent("AWS_REGION", "eu-central-1");
         pb.environment().put("TZ", "UTC");
+        if (spec.snapStart()) {
+            // The runtime interface client then runs the beforeCheckpoint hooks after init and waits on
+            // /restore/next, as on a published version with SnapStart.
+            pb.environment().put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        }
+        // No pipe to this process on stdin: nothing reads it, and a checkpoint could not take it along.
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         if (spec.inheritOutput()) {
             pb.inheritIO();
         } else {
@@ -133,6 +163,24 @@ public final class LocalLambda implements AutoCloseable {
         return spawnedAtNanos;
     }
 
+    /**
+     * SnapStart: completes when the function has finished init and its beforeCheckpoint hooks and asks for
+     * /restore/next, the moment Lambda takes the snapshot.
+     */
+    public CompletableFuture<Void> snapshotReady() {
+        return snapshotReady;
+    }
+
+    /** SnapStart: answers the pending /restore/next (call it once the process has been restored). */
+    public void releaseRestore() {
+        restored.complete(null);
+    }
+
+    /** The error a function reported to /restore/error or /init/error, if any. */
+    public String reportedError() {
+        return restoreError != null ? restoreError : initError;
+    }
+
     public ProcessHandle process() {
         return process.toHandle();
     }
@@ -163,6 +211,18 @@ public final class LocalLambda implements AutoCloseable {
             } else if (path.startsWith("/invocation/") && path.endsWith("/error")) {
                 complete(path, body(ex), true);
                 send(ex, 202, "{}");
+            } else if (path.equals("/restore/next") && ex.getRequestMethod().equals("GET")) {
+                snapshotReady.complete(null);
+                try {
+                    restored.get();
+                } catch (Exception e) {
+                    ex.sendResponseHeaders(500, -1);
+                    return;
+                }
+                send(ex, 200, "");
+            } else if (path.equals("/restore/error")) {
+                restoreError = body(ex);
+                send(ex, 202, "{}");
             } else if (path.equals("/init/error")) {
                 initError = body(ex);
                 send(ex, 202, "{}");
@@ -192,7 +252,8 @@ public final class LocalLambda implements AutoCloseable {
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, bytes.length);
+        // -1: no body at all (0 would announce a chunked one).
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
@@ -228,6 +289,7 @@ public final class LocalLambda implements AutoCloseable {
 
     @Override
     public void close() {
+        restored.complete(null);
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

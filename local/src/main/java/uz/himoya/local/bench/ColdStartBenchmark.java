@@ -140,7 +140,12 @@ public final class ColdStartBenchmark {
     private final String runtimeClasspath;
     private final Map<String, String> experiment;
     private final List<String> experimentJvmFlags;
+    /** --lazy-pages: restore memory on first touch (userfaultfd) instead of all of it before the process runs. */
+    private boolean lazyPages;
     private SqsClient sqs;
+    private BreachBenchmark.SmtpSink smtp;
+    /** Mails the SMTP sink had received when the worker's event was prepared. */
+    private long mailsBeforeWorker;
     private String erasureQueue;
     private LocalLambda setup;
     private Path httpRoot;
@@ -159,6 +164,8 @@ public final class ColdStartBenchmark {
         Path root = Path.of(".");
         int runs = 5;
         boolean aot = false;
+        boolean snapStart = false;
+        boolean lazy = false;
         Map<String, String> experiment = new TreeMap<>();
         List<String> jvmFlags = new ArrayList<>();
         try {
@@ -166,6 +173,11 @@ public final class ColdStartBenchmark {
                 String a = args[i];
                 if (a.equals("--aot")) {
                     aot = true;
+                } else if (a.equals("--snapstart")) {
+                    snapStart = true;
+                } else if (a.equals("--lazy-pages")) {
+                    snapStart = true;
+                    lazy = true;
                 } else if (a.equals("--prop") && i + 1 < args.length) {
                     String kv = args[++i];
                     int eq = kv.indexOf('=');
@@ -181,7 +193,9 @@ public final class ColdStartBenchmark {
                 }
             }
             root = root.toAbsolutePath().normalize();
-            new ColdStartBenchmark(root, experiment, jvmFlags).run(runs, aot);
+            ColdStartBenchmark bench = new ColdStartBenchmark(root, experiment, jvmFlags);
+            bench.lazyPages = lazy;
+            bench.run(runs, aot, snapStart);
         } catch (Throwable t) {
             System.out.println("[bench] FAILED: " + t);
             t.printStackTrace(System.out);
@@ -192,14 +206,16 @@ public final class ColdStartBenchmark {
         }
     }
 
-    private void run(int runs, boolean aot) throws Exception {
+    private void run(int runs, boolean aot, boolean snapStart) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(ColdStartBenchmark::stopAll, "bench-stop-functions"));
         deleteTree(work);
         Files.createDirectories(work);
-        printEnvironment(runs, aot);
+        printEnvironment(runs, aot, snapStart);
+        Path criu = snapStart ? criu() : null;
 
         // The servers, as LocalCloud starts them, under local-data/bench (its own database and mailbox).
         LocalServices.start(work);
+        smtp = new BreachBenchmark.SmtpSink();
         SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(SQS_PORT).start();
         try {
             sqsServer.waitUntilStarted();
@@ -216,7 +232,10 @@ public final class ColdStartBenchmark {
             common.put("quarkus.datasource.username", "postgres");
             common.put("quarkus.datasource.password", "postgres");
             common.put("quarkus.mailer.host", "127.0.0.1");
-            common.put("quarkus.mailer.port", Integer.toString(LocalServices.SMTP_PORT));
+            // The functions' mail goes to an SMTP sink that answers each command in one write. The local
+            // run's GreenMail answers in pieces, and on loopback every SMTP command then waits ~40 ms for
+            // TCP's delayed ACK: 200 ms per mail that belong to the test server, not to Himoya.
+            common.put("quarkus.mailer.port", Integer.toString(smtp.port()));
             common.put("quarkus.mailer.start-tls", "DISABLED");
             common.put("himoya.crypto.secret", LOCAL_SECRET);
             common.put("himoya.public-base-url", "http://localhost:8080");
@@ -249,14 +268,10 @@ public final class ColdStartBenchmark {
                             httpProps(Map.of()), List.of(), this::intakeEvent, this::checkIntake),
                     new FunctionSpec("erasure-worker", functionsRoot, LocalLambda.FUNQY_HANDLER,
                             Map.of("QUARKUS_FUNQY_EXPORT", "erasureWorker"), common, List.of(),
-                            this::workerEvent, this::checkWorker)
-                    // TODO retention-sweep: add it here (before the closing parenthesis), e.g.
-                    // , new FunctionSpec("retention-sweep", functionsRoot, LocalLambda.FUNQY_HANDLER,
-                    //         Map.of("QUARKUS_FUNQY_EXPORT", "retentionSweep"), common, List.of(),
-                    //         this::sweepEvent, this::checkSweep)
-                    // with sweepEvent: functions/src/test/resources/events/scheduled-event.json after putting
-                    // expired rows in place, and checkSweep: the rows are gone.
-            );
+                            this::workerEvent, this::checkWorker),
+                    new FunctionSpec("retention-sweep", sweepRoot(), LocalLambda.FUNQY_HANDLER,
+                            Map.of("QUARKUS_FUNQY_EXPORT", "retentionSweep"), common, List.of(),
+                            this::sweepEvent, this::checkSweep));
             List<FunctionSpec> functions = new ArrayList<>();
             for (FunctionSpec f : deployed) {
                 functions.add(f);
@@ -265,8 +280,6 @@ public final class ColdStartBenchmark {
                     functions.add(f.twin(quarkus ? experiment : Map.of(), experimentJvmFlags));
                 }
             }
-            System.out.println("[bench] retention-sweep: not yet built into this benchmark (a TODO line in the"
-                    + " function list of ColdStartBenchmark)");
 
             Map<String, Series> plain = measure(functions, runs, "plain", f -> List.of());
             Map<String, Series> cached = null;
@@ -287,6 +300,10 @@ public final class ColdStartBenchmark {
                 printSideBySide(functions, plain, cached, caches);
                 classLoadingReport(functions, caches);
             }
+            if (snapStart) {
+                Map<String, Series> restored = measureSnapStart(functions, runs, criu);
+                printSnapStartTable(runs, functions, plain, restored);
+            }
             printStartupBreakdown(functions);
         } finally {
             stopAll();
@@ -294,6 +311,7 @@ public final class ColdStartBenchmark {
                 sqs.close();
             }
             sqsServer.stopAndWait();
+            smtp.close();
         }
     }
 
@@ -364,6 +382,175 @@ public final class ColdStartBenchmark {
     }
 
     /**
+     * SnapStart, modelled with CRIU: Lambda runs a published version's init once, calls the beforeCheckpoint
+     * hooks, snapshots the whole microVM while the runtime client waits on /restore/next, and starts every
+     * later instance from that snapshot (afterRestore hooks, then the invocation). Here the function is
+     * started the same way (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, the runtime client's CRaC context),
+     * and when it asks for /restore/next, CRIU checkpoints the process (its open TCP connection to the local
+     * Runtime API included) and kills it; the measured cold start is then "criu restore" spawned -> the
+     * first response, with the restored process answering /restore/next, running afterRestore and serving
+     * the event. Each round makes its own snapshot (the restored connection only resumes once).
+     */
+    private Map<String, Series> measureSnapStart(List<FunctionSpec> functions, int runs, Path criu) throws Exception {
+        Map<String, Series> result = new LinkedHashMap<>();
+        functions.forEach(f -> result.put(f.name(), new Series()));
+        for (int round = 1; round <= runs; round++) {
+            for (FunctionSpec f : functions) {
+                Path dir = Files.createDirectories(work.resolve("runs").resolve("snap-" + slug(f.name()) + "-" + round));
+                try {
+                    Sample s = restoredColdStart(f, dir, criu);
+                    result.get(f.name()).samples.add(s);
+                    System.out.printf(Locale.ROOT, "[bench] snap  round %d/%d %-20s %6.0f ms  peak RSS %4d MB"
+                            + "  (criu restore %.0f ms, then %.0f ms to the answer; init before the snapshot %.0f ms,"
+                            + " snapshot %d MB)%n", round, runs, f.name(), s.ms(), s.hwmKb() / 1024,
+                            s.beforeQuarkusMs(), s.afterStartedMs(), s.quarkusStartedS() * 1000,
+                            s.rssFileKb() / 1024);
+                } catch (Exception | AssertionError e) {
+                    result.get(f.name()).failures.add("round " + round + ": " + why(e));
+                    System.out.printf("[bench] snap  round %d/%d %-20s FAILED: %s (log: %s)%n", round, runs,
+                            f.name(), why(e), dir);
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * One SnapStart cold start. The Sample's fields here: ms = restore spawned -> first response;
+     * beforeQuarkusMs = the "criu restore" command itself; afterStartedMs = from then to the response;
+     * quarkusStartedS = init until the snapshot point (s, not measured as cold start); rssFileKb = the
+     * snapshot's size on disk.
+     */
+    private Sample restoredColdStart(FunctionSpec f, Path dir, Path criu) throws Exception {
+        Prepared prepared = f.event().prepare();
+        Path images = Files.createDirectories(dir.resolve("snapshot"));
+        LocalLambda fn = start(spec(f, List.of("-XX:-UsePerfData"), dir, true));
+        ProcessHandle restored = null;
+        try {
+            CompletableFuture.anyOf(fn.snapshotReady(), fn.process().onExit()).get(TIMEOUT.toSeconds(),
+                    TimeUnit.SECONDS);
+            if (!fn.snapshotReady().isDone()) {
+                throw new IllegalStateException("the function exited during init" + (fn.reportedError() == null
+                        ? "" : ": " + fn.reportedError()));
+            }
+            double initMs = (System.nanoTime() - fn.spawnedAtNanos()) / 1e6;
+            long pid = fn.process().pid();
+            // --network-lock skip: CRIU would otherwise firewall the connection while it dumps (with iptables,
+            // which this machine lacks); nothing can arrive on it anyway, as the Runtime API's answer to
+            // /restore/next is held back until the process has been restored.
+            runCriu(criu, dir.resolve("criu-dump.log"), "dump", "-t", Long.toString(pid), "-D", images.toString(),
+                    "--tcp-established", "--network-lock", "skip", "--ghost-limit", "512M", "-o",
+                    dir.resolve("criu-dump.log").toString());
+            fn.process().onExit().get(30, TimeUnit.SECONDS);
+            long snapshotKb = directoryKb(images);
+
+            long t0 = System.nanoTime();
+            Process pager = null;
+            if (lazyPages) {
+                // Memory on demand, as SnapStart loads a snapshot's chunks as they are touched: the restore
+                // maps the pages as missing and this server fills each on first touch (userfaultfd), then
+                // the rest in the background.
+                pager = new ProcessBuilder(criu.toString(), "lazy-pages", "-D", images.toString(), "-o",
+                        dir.resolve("criu-lazy-pages.log").toString()).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("criu-lazy-pages.out").toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                LAZY_PAGERS.add(pager);
+                Path socket = images.resolve("lazy-pages.socket");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!Files.exists(socket)) {
+                    if (!pager.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("criu lazy-pages did not start (log: "
+                                + dir.resolve("criu-lazy-pages.log") + ")");
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
+                runCriu(criu, dir.resolve("criu-restore.log"), "restore", "-D", images.toString(), "--tcp-established",
+                        "--lazy-pages", "--restore-detached", "-o", dir.resolve("criu-restore.log").toString());
+            } else {
+                runCriu(criu, dir.resolve("criu-restore.log"), "restore", "-D", images.toString(), "--tcp-established",
+                        "--restore-detached", "-o", dir.resolve("criu-restore.log").toString());
+            }
+            long t1 = System.nanoTime();
+            restored = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid
+                    + " after criu restore"));
+            fn.releaseRestore();
+            Answer answer = answer(fn, restored, prepared.event());
+            Map<String, Long> status = procStatus(pid);
+            f.check().verify(answer.body(), prepared);
+            return new Sample((answer.atNanos() - t0) / 1e6, status.getOrDefault("VmHWM", 0L),
+                    status.getOrDefault("RssAnon", 0L), snapshotKb, initMs / 1000, (t1 - t0) / 1e6,
+                    (answer.atNanos() - t1) / 1e6);
+        } finally {
+            if (restored != null) {
+                restored.destroy();
+                try {
+                    restored.onExit().get(5, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    restored.destroyForcibly();
+                }
+            }
+            stop(fn);
+            for (Process pager : List.copyOf(LAZY_PAGERS)) {
+                // It exits by itself once every page is served; the process it served is gone now.
+                if (!pager.waitFor(10, TimeUnit.SECONDS)) {
+                    pager.destroyForcibly();
+                }
+                LAZY_PAGERS.remove(pager);
+            }
+            deleteTree(images);
+        }
+    }
+
+    /** The lazy-pages servers of restores still being served. */
+    private static final Set<Process> LAZY_PAGERS = ConcurrentHashMap.newKeySet();
+
+    private static void runCriu(Path criu, Path log, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(criu.toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".out").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("criu " + args[0] + " did not finish in 120 s (log: " + log + ")");
+        }
+        if (p.exitValue() != 0) {
+            String tail = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("Error"))
+                    .limit(3).reduce((a, b) -> a + " | " + b).orElse("") : "";
+            throw new IllegalStateException("criu " + args[0] + " exited " + p.exitValue() + ": " + tail + " (log: "
+                    + log + ")");
+        }
+    }
+
+    private static long directoryKb(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1024;
+        }
+    }
+
+    /**
+     * CRIU 4.x (the checkpoint tool behind OpenJDK CRaC): $HIMOYA_CRIU, or the one bin/build-criu builds
+     * into local-data/tools. Debian 12's CRIU 3.17 cannot read this kernel's vDSO, hence the build.
+     */
+    private Path criu() throws Exception {
+        String env = System.getenv("HIMOYA_CRIU");
+        Path criu = env != null ? Path.of(env) : root.resolve("local-data/tools/criu/criu");
+        if (!Files.isExecutable(criu)) {
+            throw new IllegalStateException("--snapstart needs CRIU 4.x at " + criu + ": run bin/build-criu");
+        }
+        Process p = new ProcessBuilder(criu.toString(), "check").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("criu check failed (CRIU needs root and a kernel with checkpoint/restore): "
+                    + abbreviate(out));
+        }
+        System.out.println("[bench] snapstart: " + criu + " (criu check: " + out.lines().reduce((a, b) -> b).orElse("")
+                + ")");
+        return criu;
+    }
+
+    /**
      * The training run of the JDK 25 AOT cache: -XX:AOTCacheOutput makes the JVM record what it loads and
      * links while it serves the one event, and write the cache when it exits. LocalLambda.close() would
      * kill it after 5 s, which can be before the cache is written, so the process gets a SIGTERM (the
@@ -418,15 +605,20 @@ public final class ColdStartBenchmark {
      * failed init would otherwise be noticed only at the time-out).
      */
     static Answer answer(LocalLambda fn, String event) throws Exception {
+        return answer(fn, fn.process(), event);
+    }
+
+    /** As answer(fn, event), watching the given process (a restored one is no longer fn's child). */
+    static Answer answer(LocalLambda fn, ProcessHandle process, String event) throws Exception {
         CompletableFuture<Answer> answer = CompletableFuture.supplyAsync(() -> {
             String body = fn.invoke(event, TIMEOUT);
             return new Answer(body, System.nanoTime());
         }, INVOKERS);
         try {
-            CompletableFuture.anyOf(answer, fn.process().onExit()).get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(answer, process.onExit()).get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
             return answer.get(2, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(fn.process().isAlive() ? "no answer within " + TIMEOUT.toSeconds() + " s"
+            throw new IllegalStateException(process.isAlive() ? "no answer within " + TIMEOUT.toSeconds() + " s"
                     : "the function exited before answering");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception x ? x : e;
@@ -438,11 +630,15 @@ public final class ColdStartBenchmark {
     }
 
     private LocalLambda.Spec spec(FunctionSpec f, List<String> jvmFlags, Path dir) {
+        return spec(f, jvmFlags, dir, false);
+    }
+
+    private LocalLambda.Spec spec(FunctionSpec f, List<String> jvmFlags, Path dir, boolean snapStart) {
         String name = f.name().startsWith("http-api") ? "http-api" : slug(f.name());
         List<String> flags = new ArrayList<>(f.jvmFlags());
         flags.addAll(jvmFlags);
         return new LocalLambda.Spec(name, f.taskRoot(), f.handler(), f.env(), f.properties(), dir, false, MEMORY_MB,
-                runtimeClasspath, flags);
+                runtimeClasspath, flags, snapStart);
     }
 
     private static LocalLambda start(LocalLambda.Spec spec) throws IOException {
@@ -551,6 +747,7 @@ public final class ColdStartBenchmark {
         record.put("eventSourceARN", "arn:aws:sqs:eu-central-1:000000000000:erasure-jobs");
         ArrayNode records = JSON.createArrayNode().add(record);
         event.set("Records", records);
+        mailsBeforeWorker = smtp.messages();
         return new Prepared(JSON.writeValueAsString(event), id);
     }
 
@@ -563,6 +760,10 @@ public final class ColdStartBenchmark {
         if (!row.startsWith("COMPLETED")) {
             throw new AssertionError("request " + p.expect() + " is '" + row + "' after the worker, not COMPLETED");
         }
+        if (smtp.messages() != mailsBeforeWorker + 1) {
+            throw new AssertionError("the worker sent " + (smtp.messages() - mailsBeforeWorker)
+                    + " mails, not the one confirmation");
+        }
         try (Connection c = EmbeddedDatabase.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM demo_app.users WHERE id = ?")) {
             ps.setLong(1, Long.parseLong(WORKER_SUBJECT));
@@ -572,6 +773,85 @@ public final class ColdStartBenchmark {
                     throw new AssertionError("demo user " + WORKER_SUBJECT + " still exists after erasure");
                 }
             }
+        }
+    }
+
+    /**
+     * The sweep's task root: the functions zip with the demo app's privacy map stripped of its retention
+     * rules (a copy at the task root, which the class path searches before lib/), so the measured sweep is
+     * "a sweep over an empty rule set": it starts a run, finds no app rules, does Himoya's own housekeeping
+     * and records the run, but removes no app rows.
+     */
+    private Path sweepRoot() throws IOException {
+        Path target = work.resolve("retention-sweep.task");
+        deleteTree(target);
+        try (Stream<Path> files = Files.walk(functionsRoot)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(functionsRoot.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createLink(to, from);
+                }
+            }
+        }
+        String map = Files.readString(root.resolve("privacy-maps/demo.yaml"));
+        Files.createDirectories(target.resolve("privacy-maps"));
+        Files.writeString(target.resolve("privacy-maps/demo.yaml"), withoutRetention(map));
+        return target;
+    }
+
+    /** The YAML without its "retention:" blocks (each key and every deeper-indented line under it). */
+    static String withoutRetention(String yaml) {
+        StringBuilder out = new StringBuilder();
+        int skipDeeperThan = -1;
+        for (String line : yaml.split("\n", -1)) {
+            int indent = line.length() - line.stripLeading().length();
+            if (skipDeeperThan >= 0) {
+                if (line.isBlank() || indent > skipDeeperThan) {
+                    continue;
+                }
+                skipDeeperThan = -1;
+            }
+            if (line.stripLeading().startsWith("retention:")) {
+                skipDeeperThan = indent;
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** EventBridge Scheduler's event for the demo app's nightly sweep (the tests' sample), fresh ids. */
+    private Prepared sweepEvent() throws Exception {
+        clearHimoyaTables();
+        ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(
+                root.resolve("functions/src/test/resources/events/scheduler-retention-demo.json")));
+        event.put("executionId", UUID.randomUUID().toString());
+        event.put("scheduledTime", java.time.Instant.now().toString());
+        return new Prepared(JSON.writeValueAsString(event), Long.toString(appRows()));
+    }
+
+    private void checkSweep(String response, Prepared p) throws Exception {
+        JsonNode runs = JSON.readTree(response).path("runs");
+        if (runs.size() != 1 || !runs.get(0).path("appId").asText().equals("demo")
+                || runs.get(0).path("status").asText().equals("RUNNING")) {
+            throw new AssertionError("sweep answered " + abbreviate(response));
+        }
+        long rows = appRows();
+        if (rows != Long.parseLong(p.expect())) {
+            throw new AssertionError("the sweep over an empty rule set changed the demo app's rows: " + p.expect()
+                    + " -> " + rows);
+        }
+    }
+
+    /** All rows of the demo app's tables that carry retention rules in the full map. */
+    private static long appRows() throws SQLException {
+        try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM demo_app.users)"
+                        + " + (SELECT count(*) FROM demo_app.access_logs) + (SELECT count(*) FROM demo_app.sessions)")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -607,7 +887,7 @@ public final class ColdStartBenchmark {
 
     private static void clearHimoyaTables() throws SQLException {
         try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE deletion_request, audit_event, idempotency_record, intake_rate");
+            s.execute("TRUNCATE deletion_request, audit_event, idempotency_record, intake_rate, retention_run CASCADE");
         }
     }
 
@@ -721,7 +1001,7 @@ public final class ColdStartBenchmark {
     // ---------------------------------------------------------------------------------------------------
     // Reporting
 
-    private void printEnvironment(int runs, boolean aot) {
+    private void printEnvironment(int runs, boolean aot, boolean snapStart) {
         System.out.println("Himoya cold-start benchmark");
         System.out.println("date:     " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
         System.out.println("java:     " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name")
@@ -733,7 +1013,9 @@ public final class ColdStartBenchmark {
         System.out.println("function: " + MEMORY_MB + " MB (-Xmx" + MEMORY_MB * 3 / 4 + "m), JVM flags "
                 + String.join(" ", LocalLambda.LAMBDA_JVM_FLAGS) + ", AWS runtime interface client 2.9.0");
         System.out.println("runs:     " + runs + " cold starts per function, round-robin" + (aot
-                ? "; then one AOT training run per function and " + runs + " more with its cache" : ""));
+                ? "; then one AOT training run per function and " + runs + " more with its cache" : "")
+                + (snapStart ? "; then " + runs + " SnapStart restores per function (CRIU" + (lazyPages
+                        ? ", memory restored lazily on first touch" : ", all memory restored up front") + ")" : ""));
         System.out.println("measured: process spawn -> first response (one event doing the real work);"
                 + " peak RSS = VmHWM right after it");
         if (!experiment.isEmpty() || !experimentJvmFlags.isEmpty()) {
@@ -821,6 +1103,46 @@ public final class ColdStartBenchmark {
         }
         System.out.println("   (until Quarkus: spawn to the start of Quarkus' boot = JVM, runtime interface client,"
                 + " loading the handler; RssAnon/RssFile: at the answer; RssFile counts mapped jars and AOT cache)");
+        System.out.println();
+    }
+
+    private static void printSnapStartTable(int runs, List<FunctionSpec> functions, Map<String, Series> plain,
+            Map<String, Series> restored) {
+        System.out.println("== SnapStart cold starts: restore from a snapshot taken after init and the priming hooks"
+                + " (CRIU; " + runs + " runs each)");
+        String fmt = "%-20s %4s %9s %7s %7s %9s %11s %9s %-9s %-9s %8s %9s %9s%n";
+        System.out.printf(fmt, "function", "ok", "median ms", "min ms", "max ms", "ratio", "ratio snap", "peak RSS",
+                "ratio<=3", "RSS<=256", "restore", "to answer", "snapshot");
+        double floor = medianMs(plain.get(functions.get(0).name()));
+        double snapFloor = medianMs(restored.get(functions.get(0).name()));
+        for (FunctionSpec f : functions) {
+            Series s = restored.get(f.name());
+            int n = s.samples.size();
+            if (n == 0) {
+                System.out.printf(fmt, f.name(), "0/" + s.failures.size(), "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                        "-", "-");
+                continue;
+            }
+            double med = medianMs(s);
+            double ratio = med / floor;
+            long rss = peakMb(s);
+            System.out.printf(Locale.ROOT, fmt, f.name(), n + "/" + (n + s.failures.size()), fmt0(med),
+                    fmt0(s.samples.stream().mapToDouble(Sample::ms).min().orElseThrow()),
+                    fmt0(s.samples.stream().mapToDouble(Sample::ms).max().orElseThrow()),
+                    String.format(Locale.ROOT, "%.2f", ratio), String.format(Locale.ROOT, "%.2f", med / snapFloor),
+                    rss + " MB", ratio <= MAX_RATIO ? "yes" : "NO", rss <= MAX_RSS_MB ? "yes" : "NO",
+                    medianOf(s, Sample::beforeQuarkusMs, "%.0f ms"), medianOf(s, Sample::afterStartedMs, "%.0f ms"),
+                    fmt0(median(s.samples.stream().map(x -> x.rssFileKb() / 1024.0).toList())) + " MB");
+        }
+        for (FunctionSpec f : functions) {
+            restored.get(f.name()).failures.forEach(m -> System.out.println("   failed " + f.name() + " " + m));
+        }
+        System.out.println("   median ms: 'criu restore' spawned -> first response (restore, /restore/next, afterRestore"
+                + " hooks, the event's real work); ratio: to the floor of this run (echo started WITHOUT a snapshot,"
+                + " " + fmt0(floor) + " ms); ratio snap: to echo restored the same way; restore: the criu command"
+                + " alone; peak RSS: VmHWM of the restored process; snapshot: CRIU's images on disk.");
+        System.out.println("   Lambda restores a Firecracker microVM snapshot instead, loading its pages from a"
+                + " cache as they are touched: AWS's own restore overhead is not in these figures.");
         System.out.println();
     }
 
