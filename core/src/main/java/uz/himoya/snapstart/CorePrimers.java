@@ -21,6 +21,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionMails;
 import uz.himoya.deletion.DeletionRequest;
 import uz.himoya.deletion.DeletionStatus;
@@ -123,6 +124,32 @@ public final class CorePrimers {
                     mails.page(app.app(), r, "CONFIRMABLE", "priming", "confirm", locale);
                 }
             }
+        }
+    }
+
+    /**
+     * The keyed hash, the sealing of the few identifiers a request keeps (AES-GCM) and the token digest,
+     * on a value that is nobody's. No token is drawn: a random value kept in the snapshot would repeat in
+     * every restored copy.
+     */
+    @ApplicationScoped
+    public static class Crypto implements Primer {
+        private final Secrets secrets;
+
+        public Crypto(Secrets secrets) {
+            this.secrets = secrets;
+        }
+
+        @Override
+        public String name() {
+            return "crypto";
+        }
+
+        @Override
+        public void prime() {
+            secrets.keyedHash("priming", "id", "priming");
+            secrets.decrypt(secrets.encrypt("priming@himoya.invalid"));
+            Secrets.sha256("priming");
         }
     }
 

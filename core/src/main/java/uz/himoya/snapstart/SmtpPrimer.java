@@ -1,5 +1,7 @@
 package uz.himoya.snapstart;
 
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.Mailer;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -22,14 +24,17 @@ import java.util.concurrent.TimeUnit;
  * encoding, DATA). This primer sends one multipart mail, shaped like MailGateway's, through the same
  * Vert.x mail client quarkus-mailer uses, to an SMTP sink it runs itself on loopback for the moment: the
  * mail goes nowhere, and the configured SMTP server is not contacted (its connection could not survive
- * the snapshot anyway).
+ * the snapshot anyway). quarkus-mailer's own layer is primed with a mail that has no recipient: it is
+ * refused before any connection is made.
  */
 @ApplicationScoped
 public class SmtpPrimer implements Primer {
     private final Vertx vertx;
+    private final Mailer mailer;
 
-    public SmtpPrimer(Vertx vertx) {
+    public SmtpPrimer(Vertx vertx, Mailer mailer) {
         this.vertx = vertx;
+        this.mailer = mailer;
     }
 
     @Override
@@ -39,6 +44,12 @@ public class SmtpPrimer implements Primer {
 
     @Override
     public void prime() throws Exception {
+        try {
+            mailer.send(new Mail().setSubject("priming").setText("priming").setHtml("<p>priming</p>")
+                    .addHeader("Message-ID", "<priming@himoya>"));
+        } catch (RuntimeException expected) {
+            // no recipient: refused before connecting, which is the point
+        }
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread sink = Thread.ofPlatform().daemon().name("priming-smtp-sink").start(() -> accept(server));
             // The Mutiny client and a blocking await: the way quarkus-mailer's blocking Mailer sends.

@@ -67,7 +67,7 @@ class SnapStartPrimingTest {
 
         // Assert: no row, mail or queue message came or went
         assertThat(priming.lastOutcome().failed()).as("primers that failed").isZero();
-        assertThat(priming.lastOutcome().succeeded()).isGreaterThanOrEqualTo(5);
+        assertThat(priming.lastOutcome().succeeded()).isGreaterThanOrEqualTo(7);
         assertThat(Himoya.dumpHimoyaTables()).isEqualTo(himoya);
         assertThat(Himoya.count("SELECT count(*) FROM demo_app.users")).isEqualTo(users);
         assertThat(Himoya.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(logs);
