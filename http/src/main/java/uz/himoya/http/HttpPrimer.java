@@ -18,8 +18,8 @@ import uz.himoya.snapstart.Primers;
 /**
  * SnapStart priming of the HTTP function (see uz.himoya.snapstart.SnapStartPriming): API Gateway events
  * through the very handler Lambda calls, for requests that change nothing (an intake and a status read
- * with a key no app has, both 401 after the key lookup; the confirm page for a token nobody holds), and
- * the intake's own statements rolled back.
+ * with a key no app has, both 401 after the key lookup; the confirm page and its form post for a token
+ * nobody holds), and the intake's own statements rolled back.
  */
 @ApplicationScoped
 public class HttpPrimer implements Primer {
@@ -46,11 +46,20 @@ public class HttpPrimer implements Primer {
         Context context = Primers.stub(Context.class);
         for (String event : List.of(event("POST", "/v1/deletion-requests", "", noKey, body),
                 event("GET", "/v1/deletion-requests/" + UUID.randomUUID(), "", noKey, null),
-                event("GET", "/v1/confirm", "token=" + HexFormat.of().formatHex(new byte[32]), null, null))) {
+                event("GET", "/v1/confirm", "token=" + HexFormat.of().formatHex(new byte[32]), null, null),
+                form("/v1/confirm", "token=" + HexFormat.of().formatHex(new byte[32])))) {
             // What QuarkusStreamHandler.handleRequest does once Quarkus has started (as it has when the hook runs).
             AmazonLambdaRecorder.handle(new ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     new ByteArrayOutputStream(), context);
         }
+    }
+
+    /** A form POST (the confirm page's button), as an API Gateway event. */
+    private static String form(String path, String body) throws Exception {
+        ObjectNode e = (ObjectNode) JSON.readTree(event("POST", path, "", null, body));
+        ((ObjectNode) e.get("headers")).put("content-type", "application/x-www-form-urlencoded")
+                .put("accept", "text/html");
+        return JSON.writeValueAsString(e);
     }
 
     /** An API Gateway HTTP API (payload 2.0) event. */

@@ -42,7 +42,7 @@ class HttpPrimingTest {
         priming.beforeCheckpoint(null);
 
         assertThat(priming.lastOutcome().failed()).as("primers that failed").isZero();
-        assertThat(priming.lastOutcome().succeeded()).isGreaterThanOrEqualTo(6);
+        assertThat(priming.lastOutcome().succeeded()).isGreaterThanOrEqualTo(7);
         assertThat(Himoya.dumpHimoyaTables()).isEqualTo(himoya);
         assertThat(Himoya.count("SELECT count(*) FROM intake_rate")).isZero();
         assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty();
