@@ -280,6 +280,8 @@ public class DeletionService {
             rateLimit(appId, hash);
             lockSubject(appId, hash, null);
             findOpen(appId, hash, null);
+            // enqueueIfNotYet's statement (HQL is compiled on first use), for an id nobody has.
+            DeletionRequest.update("enqueuedAt = ?1 where id = ?2", clock.instant(), UUID.randomUUID());
         } finally {
             QuarkusTransaction.rollback();
         }
