@@ -18,6 +18,17 @@ class SecretsTest {
 
     private final Secrets secrets = new Secrets(SECRET, new SecureRandom());
 
+    /**
+     * SnapStart restores many instances from one memory snapshot, SecureRandom included. CryptoProducer's
+     * default SecureRandom is NativePRNG on Linux (Lambda's OS), which mixes fresh /dev/urandom bytes into
+     * every call, so restored copies cannot repeat each other's tokens. A deterministic generator (DRBG,
+     * SHA1PRNG) would need reseeding in afterRestore instead: this pins the assumption.
+     */
+    @Test
+    void shouldDrawFromTheOperatingSystemOnEveryCall_whenTheDefaultGeneratorIsUsed() {
+        assertThat(new SecureRandom().getAlgorithm()).startsWith("NativePRNG");
+    }
+
     @Test
     void shouldReturnOriginalText_whenNonAsciiTextIsEncryptedAndDecrypted() {
         // Arrange
