@@ -106,6 +106,9 @@ public final class LocalLambda implements AutoCloseable {
         cmd.addAll(LAMBDA_JVM_FLAGS);
         cmd.add(CRAC_COMPAT);
         cmd.addAll(spec.jvmFlags());
+        // In Lambda the JVM sees only the function's memory; its ergonomics (initial heap, GC choice)
+        // follow from that, not from this machine's RAM.
+        cmd.add("-XX:MaxRAM=" + spec.memoryMb() + "m");
         cmd.add("-Xmx" + Math.max(64, spec.memoryMb() * 3 / 4) + "m");
         spec.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");

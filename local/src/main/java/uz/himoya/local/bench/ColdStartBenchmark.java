@@ -1010,7 +1010,7 @@ public final class ColdStartBenchmark {
                 + System.getProperty("os.arch"));
         System.out.println("cpu:      " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         System.out.println("memory:   " + memTotal());
-        System.out.println("function: " + MEMORY_MB + " MB (-Xmx" + MEMORY_MB * 3 / 4 + "m), JVM flags "
+        System.out.println("function: " + MEMORY_MB + " MB (-XX:MaxRAM=" + MEMORY_MB + "m -Xmx" + MEMORY_MB * 3 / 4 + "m), JVM flags "
                 + String.join(" ", LocalLambda.LAMBDA_JVM_FLAGS) + ", AWS runtime interface client 2.9.0");
         System.out.println("runs:     " + runs + " cold starts per function, round-robin" + (aot
                 ? "; then one AOT training run per function and " + runs + " more with its cache" : "")
