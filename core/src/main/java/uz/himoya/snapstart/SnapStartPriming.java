@@ -24,9 +24,9 @@ import uz.himoya.config.HimoyaConfig;
  * restored copy (and RDS Proxy would see one client twice). Connections are opened anew on first use, as
  * are SMTP connections (primers never open one). A full GC last, so the snapshot holds no garbage.
  *
- * <p>Uniqueness after restore: tokens, ids and salts come from SecureRandom (NativePRNG mixes fresh
- * /dev/urandom bytes into every call, and Lambda reseeds the JDK's generators on restore); no random
- * value is drawn and kept before the snapshot.
+ * <p>Uniqueness after restore: tokens, ids and salts come from SecureRandom, whose default on Linux
+ * (NativePRNG) mixes fresh /dev/urandom bytes into every call (SecretsTest pins this); primers keep no
+ * random value they draw.
  */
 @Startup
 @ApplicationScoped
@@ -95,7 +95,8 @@ public class SnapStartPriming implements Resource {
     /** The exception's type and its causes' types: a message could quote a value, so none is logged. */
     static String types(Throwable e) {
         StringBuilder sb = new StringBuilder(e.getClass().getName());
-        for (Throwable c = e.getCause(); c != null && c != e; e = c, c = c.getCause()) {
+        Throwable c = e.getCause();
+        for (int depth = 0; c != null && depth < 8; depth++, c = c.getCause()) {
             sb.append(" <- ").append(c.getClass().getName());
         }
         return sb.toString();

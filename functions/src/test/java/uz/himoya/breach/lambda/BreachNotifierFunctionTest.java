@@ -47,6 +47,9 @@ class BreachNotifierFunctionTest {
     @Inject
     BreachService breaches;
 
+    @Inject
+    uz.himoya.snapstart.SnapStartPriming priming;
+
     @BeforeEach
     void reset() {
         Himoya.reset();
@@ -73,6 +76,25 @@ class BreachNotifierFunctionTest {
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(6);
         assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE status = 'SENT' AND address IS NULL"))
                 .isEqualTo(6);
+    }
+
+    @Test
+    void shouldLeaveAnIncidentAsItWas_whenPrimingBeforeTheSnapshot() throws Exception {
+        // Arrange: an incident with pending notices and its fan-out still on the queue
+        Instant now = Instant.now();
+        breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
+                List.of("contact.email"), Map.of("uz", new BreachCommand.NoticeContent("n", "c", "m",
+                        "security@market.example")), new BreachCommand.All()));
+        String before = Himoya.dumpHimoyaTables();
+
+        // Act: the notifier's primers, its SQS event for an incident that does not exist included
+        priming.beforeCheckpoint(null);
+
+        // Assert: nothing sent, claimed or queued; the fan-out is intact
+        assertThat(priming.lastOutcome().failed()).isZero();
+        assertThat(Himoya.dumpHimoyaTables()).isEqualTo(before);
+        assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty();
+        assertThat(receiveAll()).hasSize(3);
     }
 
     @Test
