@@ -58,10 +58,7 @@ class BreachNotifierFunctionTest {
     @Test
     void shouldSendEachNoticeExactlyOnce_whenTheSameBatchArrivesTwice() throws Exception {
         // Arrange: every demo user affected; batch size 2 fans out into 3 messages of 2 notices
-        Instant now = Instant.now();
-        breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
-                List.of("contact.email"), Map.of("uz", new BreachCommand.NoticeContent("n", "c", "m",
-                        "security@market.example")), new BreachCommand.All()));
+        registerForEveryone(Instant.now());
         List<Message> messages = receiveAll();
         assertThat(messages).hasSize(3);
         String event = event(messages);
@@ -81,10 +78,7 @@ class BreachNotifierFunctionTest {
     @Test
     void shouldLeaveAnIncidentAsItWas_whenPrimingBeforeTheSnapshot() throws Exception {
         // Arrange: an incident with pending notices and its fan-out still on the queue
-        Instant now = Instant.now();
-        breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
-                List.of("contact.email"), Map.of("uz", new BreachCommand.NoticeContent("n", "c", "m",
-                        "security@market.example")), new BreachCommand.All()));
+        registerForEveryone(Instant.now());
         String before = Himoya.dumpHimoyaTables();
 
         // Act: the notifier's primers, its SQS event for an incident that does not exist included
@@ -95,6 +89,13 @@ class BreachNotifierFunctionTest {
         assertThat(Himoya.dumpHimoyaTables()).isEqualTo(before);
         assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty();
         assertThat(receiveAll()).hasSize(3);
+    }
+
+    /** An incident affecting every demo user: with batch size 2 it fans out into 3 messages. */
+    private void registerForEveryone(Instant now) {
+        breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
+                List.of("contact.email"), Map.of("uz", new BreachCommand.NoticeContent("n", "c", "m",
+                        "security@market.example")), new BreachCommand.All()));
     }
 
     @Test
