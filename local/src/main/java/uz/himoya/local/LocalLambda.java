@@ -262,8 +262,11 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
-    /** Unpacks a deployment zip like Lambda does into /var/task (a directory is used as it is). */
-    static Path unpack(Path zip, Path target) throws IOException {
+    /**
+     * Unpacks a deployment zip like Lambda does into /var/task, replacing what the target held (a directory
+     * is used as it is).
+     */
+    public static Path unpack(Path zip, Path target) throws IOException {
         if (Files.isDirectory(zip)) {
             return zip;
         }

@@ -1,5 +1,11 @@
 package uz.himoya.local.bench;
 
+import static uz.himoya.local.bench.Bench.cpuModel;
+import static uz.himoya.local.bench.Bench.exec;
+import static uz.himoya.local.bench.Bench.percentile;
+import static uz.himoya.local.bench.Bench.queryLong;
+import static uz.himoya.local.bench.Bench.queryString;
+
 import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionSynchronizationRegistryImple;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
@@ -50,7 +56,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -1321,18 +1326,6 @@ public final class BreachBenchmark {
 
     // ---------------------------------------------------------------------------------------- helpers
 
-    /** Median as the mean of the middle two for an even count; other percentiles by nearest rank. */
-    static double percentile(double[] values, int p) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        if (p == 50) {
-            int n = v.length;
-            return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * v.length);
-        return v[Math.max(0, rank - 1)];
-    }
-
     private static String list(double[] values) {
         StringBuilder sb = new StringBuilder();
         for (double v : values) {
@@ -1368,19 +1361,6 @@ public final class BreachBenchmark {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // Not Linux, or not readable: the other lines still say what ran.
-        }
-        return "unknown";
     }
 
     private static int arg(String[] args, int i, int dflt, String what) {
@@ -1422,20 +1402,4 @@ public final class BreachBenchmark {
         }
     }
 
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static long queryLong(Connection c, String sql) throws SQLException {
-        return Long.parseLong(queryString(c, sql));
-    }
-
-    private static String queryString(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 }

@@ -1,12 +1,13 @@
 package uz.himoya.local.bench;
 
+import static uz.himoya.local.bench.Bench.cpuModel;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -248,7 +248,7 @@ public final class ColdStartBenchmark {
             // Snapshots of the deployment zips, unpacked once: a rebuild during the run cannot change them.
             httpRoot = taskRoot("http-api", root.resolve("http/target/function.zip"));
             functionsRoot = taskRoot("functions", root.resolve("functions/target/function.zip"));
-            Path echoRoot = unpack(buildEchoZip(), work.resolve("echo.task"));
+            Path echoRoot = LocalLambda.unpack(buildEchoZip(), work.resolve("echo.task"));
 
             // A warm HTTP function for set-up only: it applies the schema (Flyway) once before anything is
             // measured and files the requests the measured erasure workers then work on.
@@ -946,8 +946,7 @@ public final class ColdStartBenchmark {
         for (int attempt = 1;; attempt++) {
             try {
                 Files.copy(zip, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                deleteTree(target);
-                unpack(copy, target);
+                LocalLambda.unpack(copy, target);
                 break;
             } catch (IOException e) {
                 // A build running next to the benchmark may be rewriting the zip right now.
@@ -966,27 +965,6 @@ public final class ColdStartBenchmark {
         }
         System.out.printf(Locale.ROOT, "[bench] %s: %s (%d MB, built %s)%n", name, root.relativize(zip),
                 Files.size(copy) >> 20, Files.getLastModifiedTime(copy));
-        return target;
-    }
-
-    private static Path unpack(Path zip, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null;) {
-                Path out = target.resolve(e.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new IOException("zip entry outside the task root: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (OutputStream o = Files.newOutputStream(out)) {
-                        in.transferTo(o);
-                    }
-                }
-            }
-        }
         return target;
     }
 
@@ -1024,15 +1002,6 @@ public final class ColdStartBenchmark {
                             ? "" : " the JVM flags " + experimentJvmFlags) + ", in the same rounds as the deployed ones");
         }
         System.out.println();
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static String memTotal() {

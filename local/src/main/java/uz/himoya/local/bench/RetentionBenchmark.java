@@ -1,8 +1,9 @@
 package uz.himoya.local.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import static uz.himoya.local.bench.Bench.cpuModel;
+import static uz.himoya.local.bench.Bench.percentile;
+import static uz.himoya.local.bench.Bench.queryString;
+
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -193,8 +194,8 @@ public final class RetentionBenchmark {
 
     private static void report(Connection admin, int warmUp, int measured, int batch, double[] h, double[] b)
             throws SQLException {
-        double hm = median(h);
-        double bm = median(b);
+        double hm = percentile(h, 50);
+        double bm = percentile(b, 50);
         double ratio = hm / bm;
         System.out.println();
         System.out.println("Himoya retention benchmark: demo_app.access_logs, " + ROWS + " rows, " + ROWS / 2
@@ -216,24 +217,8 @@ public final class RetentionBenchmark {
         System.out.println("  baseline ms per run: " + list(b));
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
-
     private static String list(double[] ms) {
         return Arrays.stream(ms).mapToObj(m -> String.format("%.0f", m)).collect(Collectors.joining(" "));
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static int arg(String[] args, int i, int dflt) {
@@ -258,10 +243,4 @@ public final class RetentionBenchmark {
         }
     }
 
-    private static String queryString(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 }

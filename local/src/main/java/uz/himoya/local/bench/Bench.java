@@ -1,0 +1,56 @@
+package uz.himoya.local.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+
+/** What the benchmarks share: the machine they ran on, plain SQL, percentiles. */
+final class Bench {
+
+    private Bench() {
+    }
+
+    /** The CPU's model name from /proc/cpuinfo, for the header every benchmark prints. */
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The p-th percentile (nearest rank); p = 50 is the median (the mean of the middle two for even n). */
+    static double percentile(double[] values, int p) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        if (p == 50) {
+            int n = v.length;
+            return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * v.length);
+        return v[Math.max(0, rank - 1)];
+    }
+
+    static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static long queryLong(Connection c, String sql) throws SQLException {
+        return Long.parseLong(queryString(c, sql));
+    }
+
+    static String queryString(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
