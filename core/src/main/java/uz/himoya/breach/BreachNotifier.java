@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,8 @@ public class BreachNotifier {
      */
     private static final Pattern PERMANENT = Pattern.compile("(^|\\s)5\\d\\d[ -](\\d\\.\\d{1,3}\\.\\d{1,3}|[A-Za-z])");
 
-    private record Claimed(int seq, String address, String locale) {
+    /** A notice this invocation holds the lease on, with what sending it needs. */
+    record Claimed(int seq, String address, String locale) {
     }
 
     private final AppRegistry apps;
@@ -135,14 +137,21 @@ public class BreachNotifier {
     }
 
     private List<Claimed> claim(Connection c, BreachMessage msg) throws SQLException {
-        Instant now = clock.instant();
+        return claim(c, msg, clock.instant(), config.breach().lease());
+    }
+
+    /**
+     * Leases the message's range: PENDING notices, and SENDING ones whose lease ran out (a crashed sender),
+     * in seq order. Package-level so the breach benchmark measures this very statement.
+     */
+    static List<Claimed> claim(Connection c, BreachMessage msg, Instant now, Duration lease) throws SQLException {
         List<Claimed> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE breach_notice SET status = 'SENDING', lease_until = ?, attempts = attempts + 1
                  WHERE incident_id = ? AND seq BETWEEN ? AND ?
                    AND (status = 'PENDING' OR (status = 'SENDING' AND lease_until < ?))
                 RETURNING seq, address, locale""")) {
-            ps.setTimestamp(1, Timestamp.from(now.plus(config.breach().lease())));
+            ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
             ps.setObject(2, msg.incident());
             ps.setInt(3, msg.fromSeq());
             ps.setInt(4, msg.toSeq());
@@ -160,11 +169,17 @@ public class BreachNotifier {
     /** SENT or FAILED, in its own commit; the address goes, only its keyed hash stays as evidence. */
     private void mark(UUID incident, int seq, String status, String error) {
         sql(c -> {
-            BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
-                    + " sent_at = ?, last_error = ? WHERE incident_id = ? AND seq = ?", status,
-                    "SENT".equals(status) ? clock.instant() : null, error, incident, seq);
+            mark(c, incident, seq, status, error, clock.instant());
             return null;
         });
+    }
+
+    /** mark's statement on the caller's connection (package-level: the breach benchmark runs it too). */
+    static void mark(Connection c, UUID incident, int seq, String status, String error, Instant now)
+            throws SQLException {
+        BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
+                + " sent_at = ?, last_error = ? WHERE incident_id = ? AND seq = ?", status,
+                "SENT".equals(status) ? now : null, error, incident, seq);
     }
 
     private static void release(Connection c, UUID incident, List<Integer> seqs) throws SQLException {

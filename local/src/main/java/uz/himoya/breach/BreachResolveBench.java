@@ -2,14 +2,10 @@ package uz.himoya.breach;
 
 import jakarta.transaction.TransactionManager;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,17 +20,16 @@ import uz.himoya.privacymap.AppRegistry;
 
 /**
  * The benchmark's way into Himoya's package-private breach code (BreachResolver, BreachStore, RateLimiter,
- * BreachNotifier.completeIfDone): this class lives in the local module but in package uz.himoya.breach, so
+ * BreachNotifier's claim, mark and completeIfDone): this class lives in the local module but in package uz.himoya.breach, so
  * on the classpath it sees them without any change to main code. Used by
  * {@link uz.himoya.local.bench.BreachBenchmark}; never deployed.
  *
  * <p>It holds the Himoya side of both parts: the resolution (BreachResolver itself, unchanged) and a
  * stand-in for BreachNotifier's per-message work. BreachNotifier cannot be constructed without a Quarkus
  * application (its transactions go through QuarkusTransaction, which needs the Arc container), so
- * {@link Notifier#process} repeats its {@code process} step by step, with its SQL copied from
- * BreachNotifier on purpose (keep the two in step), and with everything else Himoya's own: BreachStore,
- * BreachMails, RateLimiter, BreachNotifier.completeIfDone, MailGateway over quarkus-mailer's own
- * Mailer implementation.
+ * {@link Notifier#process} repeats its {@code process} step by step around BreachNotifier's own
+ * statements (claim, mark, completeIfDone) and everything else Himoya's own: BreachStore, BreachMails,
+ * RateLimiter, MailGateway over quarkus-mailer's own Mailer implementation.
  */
 public final class BreachResolveBench {
 
@@ -136,9 +131,6 @@ public final class BreachResolveBench {
      * throws, so the benchmark stops instead of measuring something else.
      */
     public static final class Notifier {
-        private record Claimed(int seq, String address, String locale) {
-        }
-
         private final AppRegistry.CompiledApp app;
         private final DataSource dataSource;
         private final TransactionManager tm;
@@ -179,12 +171,12 @@ public final class BreachResolveBench {
             BreachMails.Incident data = new BreachMails.Incident(msg.incident(), incident.get().discoveredAt(),
                     incident.get().windowFrom(), incident.get().windowTo(), incident.get().categories(),
                     incident.get().content());
-            List<Claimed> claimed = sql(c -> claim(c, msg));
+            List<BreachNotifier.Claimed> claimed = sql(c -> BreachNotifier.claim(c, msg, clock.instant(), lease));
             long t2 = System.nanoTime();
             breakdown.claim.add(t2 - t1);
             Map<String, RenderedMail> rendered = new HashMap<>();
             int sent = 0;
-            for (Claimed n : claimed) {
+            for (BreachNotifier.Claimed n : claimed) {
                 long a = System.nanoTime();
                 String locale = BreachMails.localeFor(n.locale(), app.app(), data.content());
                 RenderedMail mail = BreachMails.forNotice(rendered.computeIfAbsent(locale,
@@ -193,7 +185,10 @@ public final class BreachResolveBench {
                 long b = System.nanoTime();
                 gateway.send(n.address(), mail);
                 long d = System.nanoTime();
-                mark(msg.incident(), n.seq(), "SENT", null);
+                sql(c -> {
+                    BreachNotifier.mark(c, msg.incident(), n.seq(), "SENT", null, clock.instant());
+                    return null;
+                });
                 long e = System.nanoTime();
                 breakdown.render.add(b - a);
                 breakdown.send.add(d - b);
@@ -207,40 +202,6 @@ public final class BreachResolveBench {
             });
             breakdown.complete.add(System.nanoTime() - t3);
             return sent;
-        }
-
-        /** Copied from BreachNotifier.claim (private there). */
-        private List<Claimed> claim(Connection c, BreachMessage msg) throws SQLException {
-            Instant now = clock.instant();
-            List<Claimed> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE breach_notice SET status = 'SENDING', lease_until = ?, attempts = attempts + 1
-                     WHERE incident_id = ? AND seq BETWEEN ? AND ?
-                       AND (status = 'PENDING' OR (status = 'SENDING' AND lease_until < ?))
-                    RETURNING seq, address, locale""")) {
-                ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
-                ps.setObject(2, msg.incident());
-                ps.setInt(3, msg.fromSeq());
-                ps.setInt(4, msg.toSeq());
-                ps.setTimestamp(5, Timestamp.from(now));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Claimed(rs.getInt(1), rs.getString(2), rs.getString(3)));
-                    }
-                }
-            }
-            out.sort((a, b) -> Integer.compare(a.seq(), b.seq()));
-            return out;
-        }
-
-        /** Copied from BreachNotifier.mark (private there): SENT in its own commit, the address dropped. */
-        private void mark(UUID incident, int seq, String status, String error) {
-            sql(c -> {
-                BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
-                        + " sent_at = ?, last_error = ? WHERE incident_id = ? AND seq = ?", status,
-                        "SENT".equals(status) ? clock.instant() : null, error, incident, seq);
-                return null;
-            });
         }
 
         @FunctionalInterface
