@@ -1,26 +1,33 @@
-package uz.himoya.retention;
+package uz.himoya.db;
 
 import java.sql.SQLException;
+import java.util.Optional;
 
 /** Error codes safe to store and log (SQL state or exception type, never a message), and outage detection. */
-final class SqlErrors {
+public final class SqlErrors {
     private SqlErrors() {
     }
 
-    static String code(Throwable e) {
+    /** "sql-" and the SQL state of the first SQLException in the chain that has one, else the exception's type. */
+    public static String code(Throwable e) {
+        return sqlCode(e).orElse(e.getClass().getSimpleName());
+    }
+
+    /** "sql-" and the SQL state of the first SQLException in the chain that has one. */
+    public static Optional<String> sqlCode(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null) {
-                return "sql-" + s.getSQLState();
+                return Optional.of("sql-" + s.getSQLState());
             }
         }
-        return e.getClass().getSimpleName();
+        return Optional.empty();
     }
 
     /**
-     * An outage says nothing about the rule: connection (08), transaction rollback (40), resources (53),
-     * operator intervention (57), lock not available (55P03). The run stays open and is resumed.
+     * An outage says nothing about the work: connection (08), transaction rollback (40), resources (53),
+     * operator intervention (57), lock not available (55P03). The work is retried or resumed.
      */
-    static boolean transientFailure(Throwable e) {
+    public static boolean transientFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 String state = s.getSQLState();

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.SqlErrors;
 import uz.himoya.erasure.ErasureExecutor;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.notice.MailGateway;
@@ -275,7 +276,7 @@ public class DeletionWorker {
             QuarkusTransaction.requiringNew().run(() -> {
                 DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
                 r.leaseUntil = clock.instant();
-                if (transientFailure(e)) {
+                if (SqlErrors.transientFailure(e)) {
                     return;
                 }
                 r.attempts++;
@@ -317,29 +318,15 @@ public class DeletionWorker {
         }
     }
 
-    /** An error code safe to store and log: SQL state or exception type, never a message. */
+    /** An error code safe to store and log: SQL state, else the root cause's type; never a message. */
     static String errorCode(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                return "sql-" + s.getSQLState();
+        return SqlErrors.sqlCode(e).orElseGet(() -> {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
             }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName();
-    }
-
-    static boolean transientFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                String state = s.getSQLState();
-                return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                        || state.startsWith("57") || state.equals("55P03");
-            }
-        }
-        return false;
+            return root.getClass().getSimpleName();
+        });
     }
 
     /** A database error during erasure, carrying the SQLException for classification only. */

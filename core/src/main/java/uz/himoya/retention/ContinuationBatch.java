@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import uz.himoya.db.SqlErrors;
 import uz.himoya.queue.QueueMessage;
 
 /**

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
+import uz.himoya.db.SqlErrors;
 
 /**
  * A dry run: per rule, what a sweep would change and what it would leave for holds and open requests,

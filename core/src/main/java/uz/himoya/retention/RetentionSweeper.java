@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.SqlErrors;
 import uz.himoya.privacymap.AppRegistry;
 
 /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
+import uz.himoya.db.SqlErrors;
 
 /**
  * Works the open rules of one run on one dedicated connection, batch by batch, each batch its own

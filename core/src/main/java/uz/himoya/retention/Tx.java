@@ -3,6 +3,7 @@ package uz.himoya.retention;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.jboss.logging.Logger;
+import uz.himoya.db.SqlErrors;
 
 /** One transaction on a connection with auto-commit off: commit on success, roll back on any failure. */
 final class Tx {
