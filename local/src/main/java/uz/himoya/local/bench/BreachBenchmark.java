@@ -682,8 +682,7 @@ public final class BreachBenchmark {
             lastSplit[1] = marks;
             return d;
         });
-        List<Future<?>> futures = new ArrayList<>();
-        try {
+        SendRun r = run(progress, sink, mark, start, futures -> {
             for (BreachResolveBench.Notifier notifier : notifiers) {
                 futures.add(workers.submit(() -> {
                     String body;
@@ -693,15 +692,7 @@ public final class BreachBenchmark {
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            progress.cancel(false);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        SendRun r = new SendRun(seconds, sink.messages() - mark.messages(), sink.bytes() - mark.bytes(),
-                sink.connectionsUsedSince(mark));
+        });
         String status = queryString(admin, "SELECT status FROM breach_incident WHERE id = '" + B_INCIDENT + "'");
         long sentRows = queryLong(admin, "SELECT count(*) FROM breach_notice WHERE incident_id = '" + B_INCIDENT
                 + "' AND status = 'SENT' AND address IS NULL AND sent_at IS NOT NULL");
@@ -720,8 +711,7 @@ public final class BreachBenchmark {
         SmtpSink.Mark mark = sink.mark();
         long start = System.nanoTime();
         var progress = progress(label, n, sink::messages, mark.messages(), start);
-        List<Future<?>> futures = new ArrayList<>();
-        try {
+        SendRun r = run(progress, sink, mark, start, futures -> {
             for (int w = 0; w < conns; w++) {
                 futures.add(workers.submit(() -> {
                     Transport t = session.getTransport("smtp");
@@ -742,6 +732,28 @@ public final class BreachBenchmark {
                     return null;
                 }));
             }
+        });
+        if (r.messages() != n) {
+            throw new IllegalStateException(label + ": the sink received " + r.messages() + " of " + n);
+        }
+        return r;
+    }
+
+    /** Starts sending workers, each adding its Future. */
+    @FunctionalInterface
+    private interface Workers {
+        void start(List<Future<?>> futures) throws Exception;
+    }
+
+    /**
+     * Starts the sending workers and waits for every one (the first failure is thrown), stops the progress
+     * lines in any case, and returns what the sink received since the mark.
+     */
+    private static SendRun run(java.util.concurrent.ScheduledFuture<?> progress, SmtpSink sink, SmtpSink.Mark mark,
+            long start, Workers workers) throws Exception {
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            workers.start(futures);
             for (Future<?> f : futures) {
                 f.get();
             }
@@ -749,12 +761,8 @@ public final class BreachBenchmark {
             progress.cancel(false);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        SendRun r = new SendRun(seconds, sink.messages() - mark.messages(), sink.bytes() - mark.bytes(),
+        return new SendRun(seconds, sink.messages() - mark.messages(), sink.bytes() - mark.bytes(),
                 sink.connectionsUsedSince(mark));
-        if (r.messages() != n) {
-            throw new IllegalStateException(label + ": the sink received " + r.messages() + " of " + n);
-        }
-        return r;
     }
 
     private static Session jakartaSession(int port) {
