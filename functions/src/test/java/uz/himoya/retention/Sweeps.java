@@ -29,7 +29,6 @@ final class Sweeps {
     /** Fresh demo data, no Himoya records, empty queues. */
     static void reset() {
         Himoya.reset();
-        Himoya.sql("TRUNCATE legal_hold, retention_run, retention_run_rule, watchdog_digest");
         Himoya.drain(RetentionQueueResource.url(), batch -> List.of());
     }
 

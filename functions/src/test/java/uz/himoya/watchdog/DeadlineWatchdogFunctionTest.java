@@ -57,7 +57,6 @@ class DeadlineWatchdogFunctionTest {
     @BeforeEach
     void reset() {
         Himoya.reset();
-        Himoya.sql("TRUNCATE legal_hold, retention_run, retention_run_rule, watchdog_digest");
         clock.reset();
     }
 

@@ -34,7 +34,6 @@ class DeadlinesApiTest {
     @BeforeEach
     void reset() {
         Himoya.reset();
-        Himoya.sql("TRUNCATE legal_hold, retention_run, retention_run_rule, watchdog_digest");
         clock.reset();
     }
 

@@ -38,7 +38,6 @@ class HoldApiTest {
     @BeforeEach
     void reset() {
         Himoya.reset();
-        Himoya.sql("TRUNCATE legal_hold, retention_run, retention_run_rule, watchdog_digest");
     }
 
     static RequestSpecification ops() {

@@ -32,7 +32,6 @@ class RetentionRunApiTest {
     @BeforeEach
     void reset() {
         Himoya.reset();
-        Himoya.sql("TRUNCATE legal_hold, retention_run, retention_run_rule, watchdog_digest");
     }
 
     static RequestSpecification ops() {
