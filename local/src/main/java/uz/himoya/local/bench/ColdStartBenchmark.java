@@ -426,6 +426,7 @@ public final class ColdStartBenchmark {
         Path images = Files.createDirectories(dir.resolve("snapshot"));
         LocalLambda fn = start(spec(f, List.of("-XX:-UsePerfData"), dir, true));
         ProcessHandle restored = null;
+        Process pager = null;
         try {
             CompletableFuture.anyOf(fn.snapshotReady(), fn.process().onExit()).get(TIMEOUT.toSeconds(),
                     TimeUnit.SECONDS);
@@ -445,7 +446,6 @@ public final class ColdStartBenchmark {
             long snapshotKb = directoryKb(images);
 
             long t0 = System.nanoTime();
-            Process pager = null;
             if (lazyPages) {
                 // Memory on demand, as SnapStart loads a snapshot's chunks as they are touched: the restore
                 // maps the pages as missing and this server fills each on first touch (userfaultfd), then
@@ -454,7 +454,6 @@ public final class ColdStartBenchmark {
                         dir.resolve("criu-lazy-pages.log").toString()).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("criu-lazy-pages.out").toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                LAZY_PAGERS.add(pager);
                 Path socket = images.resolve("lazy-pages.socket");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!Files.exists(socket)) {
@@ -490,19 +489,14 @@ public final class ColdStartBenchmark {
                 }
             }
             stop(fn);
-            for (Process pager : List.copyOf(LAZY_PAGERS)) {
-                // It exits by itself once every page is served; the process it served is gone now.
-                if (!pager.waitFor(10, TimeUnit.SECONDS)) {
-                    pager.destroyForcibly();
-                }
-                LAZY_PAGERS.remove(pager);
+            // The lazy-pages server exits by itself once every page is served; the process it served is gone.
+            if (pager != null && !pager.waitFor(10, TimeUnit.SECONDS)) {
+                pager.destroyForcibly();
             }
             deleteTree(images);
         }
     }
 
-    /** The lazy-pages servers of restores still being served. */
-    private static final Set<Process> LAZY_PAGERS = ConcurrentHashMap.newKeySet();
 
     private static void runCriu(Path criu, Path log, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
