@@ -13,9 +13,15 @@ public final class SqlErrors {
         return sqlCode(e).orElse(e.getClass().getSimpleName());
     }
 
-    /** "sql-" and the SQL state of the first SQLException in the chain that has one. */
+    /**
+     * {@value RowGuard#CODE} for a refused guarded change, else "sql-" and the SQL state of the first
+     * SQLException in the chain that has one.
+     */
     public static Optional<String> sqlCode(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RowGuard.Violation) {
+                return Optional.of(RowGuard.CODE);
+            }
             if (t instanceof SQLException s && s.getSQLState() != null) {
                 return Optional.of("sql-" + s.getSQLState());
             }

@@ -5,10 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import uz.himoya.db.RowGuard;
 
 /**
  * Runs a plan for one subject on a connection whose transaction the caller owns, so the erasure of every
- * table, the receipt and the request's new status commit together or not at all.
+ * table, the receipt and the request's new status commit together or not at all. Each table's statement is
+ * guarded ({@link RowGuard}): its count in the receipt is the rows it picked, and changed, exactly.
  */
 public final class ErasureExecutor {
 
@@ -20,12 +22,13 @@ public final class ErasureExecutor {
         List<TableOutcome> outcomes = new ArrayList<>(plan.steps().size());
         for (ErasurePlan.Step step : plan.steps()) {
             try (PreparedStatement ps = connection.prepareStatement(step.sql())) {
-                int i = 1;
+                ps.setString(1, subjectKey);
+                int i = 2;
                 for (Object p : step.params()) {
                     ps.setObject(i++, p);
                 }
-                ps.setString(i, subjectKey);
-                long rows = ps.executeLargeUpdate();
+                // Throws when the rows changed are not the rows picked: the caller's transaction rolls back.
+                long rows = RowGuard.execute(ps, step.table(), "app=" + plan.appId()).changed();
                 outcomes.add(new TableOutcome(step.table(), step.action(), rows, step.categories(),
                         step.anonymizedColumns(), step.keptBecause()));
             }

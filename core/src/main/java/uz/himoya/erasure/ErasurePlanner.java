@@ -5,11 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import uz.himoya.db.RowIdentity;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
-/** Turns a validated privacy map into an {@link ErasurePlan}. Identifiers come only from the catalogue. */
+/**
+ * Turns a validated privacy map into an {@link ErasurePlan}. Identifiers come only from the catalogue.
+ *
+ * @see uz.himoya.db.RowGuard
+ */
 public final class ErasurePlanner {
 
     private ErasurePlanner() {
@@ -33,21 +38,38 @@ public final class ErasurePlanner {
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(c -> c != null).toList()));
                 steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.ANONYMIZED,
-                        "UPDATE " + q(schema) + "." + q(t.name()) + " SET " + String.join(", ", sets) + " WHERE "
-                                + where,
+                        guarded(catalogue, schema, t, where, "UPDATE " + q(schema) + "." + q(t.name()) + " t SET "
+                                + String.join(", ", sets)),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason())));
             } else {
                 steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.DELETED,
-                        "DELETE FROM " + q(schema) + "." + q(t.name()) + " WHERE " + where, List.of(), categories,
-                        List.of(), Optional.empty()));
+                        guarded(catalogue, schema, t, where, "DELETE FROM " + q(schema) + "." + q(t.name()) + " t"),
+                        List.of(), categories, List.of(), Optional.empty()));
             }
         }
         return new ErasurePlan(map.app().id(), List.copyOf(steps));
     }
 
-    /** Rows of t that belong to the subject; exactly one placeholder, the subject's key, at the end. */
+    /**
+     * The step's statement, guarded ({@link RowGuard}): the subject's rows are picked by their identity and
+     * locked, then exactly those are changed, and the statement answers both counts. Its first placeholder is
+     * the subject's key (in the pick), the strategies' values follow (in the change).
+     */
+    private static String guarded(Catalogue catalogue, String schema, PrivacyMap.Table t, String where,
+            String change) {
+        RowIdentity id = catalogue.identity(t.name());
+        return "WITH picked AS MATERIALIZED (SELECT " + id.select() + " FROM " + q(schema) + "." + q(t.name())
+                + " t WHERE " + where + " FOR UPDATE OF t), changed AS (" + change + " WHERE " + id.inPicked()
+                + " RETURNING 1) SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed)";
+    }
+
+    /** Rows of t (as alias t) that belong to the subject; exactly one placeholder, the subject's key. */
     static String where(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
+        return "t." + owned(map, catalogue, t);
+    }
+
+    private static String owned(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
         Catalogue.Column column = catalogue.column(t.name(), t.column()).orElseThrow();
         if (t.parent().isEmpty()) {
             return q(t.column()) + " = CAST(? AS " + column.sqlType() + ")";
@@ -55,7 +77,7 @@ public final class ErasurePlanner {
         PrivacyMap.Table parent = map.tables().stream().filter(p -> p.name().equals(t.parent().get())).findFirst()
                 .orElseThrow();
         return q(t.column()) + " IN (SELECT " + q(t.parentKey()) + " FROM " + q(map.app().schema()) + "."
-                + q(parent.name()) + " WHERE " + where(map, catalogue, parent) + ")";
+                + q(parent.name()) + " WHERE " + owned(map, catalogue, parent) + ")";
     }
 
     /**

@@ -27,8 +27,7 @@ public final class CatalogueValidator {
         String file = map.source();
         PrivacyMap.Subject s = map.subject();
         if (!catalogue.tables().containsKey(s.table())) {
-            problems.add(new MapProblem(file, 1, "subject.table: unknown table '" + s.table() + "' in schema "
-                    + catalogue.schema()));
+            problems.add(new MapProblem(file, 1, "subject.table: " + unknownTable(catalogue, s.table())));
         } else {
             requireColumn(problems, file, 1, catalogue, s.table(), s.key(), "subject.key");
             requireColumn(problems, file, 1, catalogue, s.table(), s.email(), "subject.email");
@@ -65,8 +64,7 @@ public final class CatalogueValidator {
     private static void checkTable(List<MapProblem> problems, String file, Catalogue catalogue, PrivacyMap map,
             Map<String, PrivacyMap.Table> byName, PrivacyMap.Table t) {
         if (!catalogue.tables().containsKey(t.name())) {
-            problems.add(new MapProblem(file, t.line(), "unknown table '" + t.name() + "' in schema "
-                    + catalogue.schema()));
+            problems.add(new MapProblem(file, t.line(), unknownTable(catalogue, t.name())));
             return;
         }
         requireColumn(problems, file, t.line(), catalogue, t.name(), t.column(), "belongsTo.column");
@@ -139,9 +137,38 @@ public final class CatalogueValidator {
         }
     }
 
+    /**
+     * A partition or an inheritance child is reached through its top-level table: mapping it as well would
+     * erase or sweep its rows twice and count them apart from the table they belong to.
+     */
+    private static String unknownTable(Catalogue catalogue, String table) {
+        String top = catalogue.members().get(table);
+        if (top != null) {
+            return "table '" + table + "' is a partition or inheritance child of '" + top + "': map '" + top
+                    + "' instead (statements on it reach the rows of all its partitions and children)";
+        }
+        return "unknown table '" + table + "' in schema " + catalogue.schema();
+    }
+
     private static void checkRetention(List<MapProblem> problems, String file, Catalogue catalogue,
             PrivacyMap.Table t, PrivacyMap.Retention r) {
+        if (!catalogue.tables().containsKey(t.name())) {
+            return; // reported by checkTable
+        }
         requireTemporal(problems, file, r.line(), catalogue, t.name(), r.column(), "retention.column");
+        if (r.action() instanceof PrivacyMap.Delete) {
+            // A sweep may change only the rows it picked (issue 9). ON DELETE CASCADE / SET NULL / SET DEFAULT
+            // would change rows of another table that were never picked, counted or checked for holds.
+            for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
+                if (fk.referencedTable().equals(t.name()) && fk.changesReferencingRows()) {
+                    problems.add(new MapProblem(file, r.line(), "table " + t.name() + " retention: deleting its"
+                            + " rows would also change rows of " + fk.table() + " " + fk.columns() + " through"
+                            + " ON DELETE " + onDelete(fk) + ", which the sweep never picked; anonymize instead,"
+                            + " or make the foreign key ON DELETE NO ACTION and give " + fk.table()
+                            + " its own retention rule"));
+                }
+            }
+        }
         r.when().ifPresent(w -> {
             if (w.olderThan().isPresent()) {
                 requireTemporal(problems, file, r.line(), catalogue, t.name(), w.column(), "retention.when.column");
@@ -161,6 +188,14 @@ public final class CatalogueValidator {
                 }
             }
         }
+    }
+
+    private static String onDelete(Catalogue.ForeignKey fk) {
+        return switch (fk.onDelete()) {
+            case 'c' -> "CASCADE";
+            case 'n' -> "SET NULL";
+            default -> "SET DEFAULT";
+        };
     }
 
     private static void requireTemporal(List<MapProblem> problems, String file, int line, Catalogue catalogue,

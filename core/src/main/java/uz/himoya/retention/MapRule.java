@@ -13,28 +13,34 @@ import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import uz.himoya.db.RowGuard;
+import uz.himoya.db.RowIdentity;
 
 /**
- * A mapped table's retention rule, compiled by {@link RetentionPlanner}. A batch is one statement:
+ * A mapped table's retention rule, compiled by {@link RetentionPlanner}. A batch is one guarded statement
+ * ({@link RowGuard}):
  *
  * <pre>
- * WITH picked AS MATERIALIZED (SELECT t.ctid, t.column FROM table t WHERE &lt;past retention&gt;
- *        AND &lt;subject not excluded&gt; AND (column, ctid) &gt; cursor
- *        ORDER BY column, ctid LIMIT n FOR UPDATE OF t SKIP LOCKED),
- *      changed AS (DELETE | UPDATE ... WHERE t.ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING 1)
- * SELECT picked count, changed count, last (column, ctid) picked
+ * WITH picked AS MATERIALIZED (SELECT &lt;identity&gt;, t.column FROM table t WHERE &lt;past retention&gt;
+ *        AND &lt;subject not excluded&gt; AND (column, identity) &gt; cursor
+ *        ORDER BY column, identity LIMIT n FOR UPDATE OF t SKIP LOCKED),
+ *      changed AS (DELETE | UPDATE ... WHERE &lt;identity&gt; IN picked RETURNING 1)
+ * SELECT picked count, changed count, last (column, identity) picked
  * </pre>
  *
- * Why keyset on (retention column, ctid): with an index on the column (which a table swept by age needs
- * anyway) every batch starts where the last stopped, so the cost per batch stays flat however many rows
- * are behind it, rows kept back by a legal hold are walked past instead of re-read by every batch, and the
- * cursor is a timestamp and a tuple id, never data. ctid breaks ties and, joined back as a TID scan, finds
- * the picked rows without assuming a primary key. SKIP LOCKED leaves rows the app is writing right now for
- * the next sweep instead of waiting on them.
+ * Rows are picked and changed by what really identifies them ({@link RowIdentity}: the primary key, or
+ * tableoid and ctid), so the change reaches exactly the rows picked, in every partition; a ctid alone would
+ * match the rows at the same address in every partition (issue 9).
+ *
+ * <p>Why keyset on (retention column, identity): with an index on the column (which a table swept by age
+ * needs anyway) every batch starts where the last stopped, so the cost per batch stays flat however many
+ * rows are behind it, and rows kept back by a legal hold are walked past instead of re-read by every batch.
+ * The identity breaks ties. SKIP LOCKED leaves rows the app is writing right now for the next sweep instead
+ * of waiting on them.
  */
 public record MapRule(String name, String action, String reason, String from, String column, String columnType,
-        List<TemporalAmount> cutoffs, String filter, List<Object> filterParams, String subjectKey, String change,
-        List<Object> changeParams, ZoneId zone) implements SweepRule {
+        RowIdentity identity, List<TemporalAmount> cutoffs, String filter, List<Object> filterParams,
+        String subjectKey, String change, List<Object> changeParams, ZoneId zone) implements SweepRule {
 
     @Override
     public boolean subjectRows() {
@@ -46,28 +52,30 @@ public record MapRule(String name, String action, String reason, String from, St
         List<Object> params = new ArrayList<>();
         String where = where(scope, c, params);
         if (after.isPresent()) {
-            where += " AND " + column + " >= CAST(? AS " + columnType + ") AND (" + column + " > CAST(? AS "
-                    + columnType + ") OR t.ctid > CAST(? AS tid))";
+            // The first test lets an index on the column start the scan at the cursor; the row comparison
+            // then steps past the rows of equal value already done.
+            where += " AND " + column + " >= CAST(? AS " + columnType + ") AND (" + column + ", "
+                    + identity.orderBy() + ") > (CAST(? AS " + columnType + "), " + identity.placeholders() + ")";
             params.add(after.get().value());
             params.add(after.get().value());
-            params.add(after.get().ctid());
+            params.addAll(after.get().key());
         }
         params.add(limit);
         params.addAll(changeParams);
-        String sql = "WITH picked AS MATERIALIZED (SELECT t.ctid AS himoya_ctid, " + column + " AS himoya_key FROM "
-                + from + " WHERE " + where + " ORDER BY " + column + ", t.ctid LIMIT ? FOR UPDATE OF t SKIP LOCKED),"
-                + " changed AS (" + change + " WHERE t.ctid = ANY(ARRAY(SELECT himoya_ctid FROM picked)) RETURNING 1)"
-                + " SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed), l.himoya_key::text,"
-                + " l.himoya_ctid::text FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT himoya_key, himoya_ctid"
-                + " FROM picked ORDER BY himoya_key DESC, himoya_ctid DESC LIMIT 1) l ON true";
+        String sql = "WITH picked AS MATERIALIZED (SELECT " + identity.select() + ", " + column
+                + " AS himoya_value FROM " + from + " WHERE " + where + " ORDER BY " + column + ", "
+                + identity.orderBy() + " LIMIT ? FOR UPDATE OF t SKIP LOCKED), changed AS (" + change + " WHERE "
+                + identity.inPicked() + " RETURNING 1) SELECT (SELECT count(*) FROM picked), (SELECT count(*)"
+                + " FROM changed), l.himoya_value::text, " + identity.picked("l.", "::text")
+                + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM picked ORDER BY himoya_value DESC, "
+                + identity.picked(" DESC") + " LIMIT 1) l ON true";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Optional<Cursor> last = rs.getString(4) == null ? Optional.empty()
-                        : Optional.of(new Cursor(rs.getString(3), rs.getString(4)));
-                return new Batch(rs.getLong(1), rs.getLong(2), last);
-            }
+            RowGuard.Result r = RowGuard.execute(ps, name, "app=" + scope.appId() + " rule=" + name);
+            List<String> more = r.more();
+            Optional<Cursor> last = more.get(1) == null ? Optional.empty()
+                    : Optional.of(new Cursor(more.get(0), more.subList(1, more.size())));
+            return new Batch(r.picked(), r.changed(), last);
         }
     }
 

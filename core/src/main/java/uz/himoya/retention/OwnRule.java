@@ -9,19 +9,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import uz.himoya.db.RowGuard;
+import uz.himoya.db.RowIdentity;
 
 /**
  * A housekeeping rule on one of Himoya's own tables (see {@link OwnRules}). Its rows leave the match once
  * changed, so it needs no cursor. Parameters in order: app id, cut-off, batch limit, then the run's asOf for
  * every stamp the change writes (so a run handed on five times writes what one run would).
  *
+ * <p>Rows are picked and changed by the table's primary key, through the same guard as the apps' rows
+ * ({@link RowGuard}).
+ *
+ * @param key     the table's primary key columns
  * @param where   the rows due, with two placeholders: app id and cut-off
- * @param change  an UPDATE or DELETE of the table, without WHERE; may hold stamp placeholders
+ * @param change  an UPDATE or DELETE of the table as alias t, without WHERE; may hold stamp placeholders
  * @param then    an extra data-modifying CTE over "changed" (e.g. audit rows), or empty
  * @param cutoff  the cut-off from the run's asOf
  */
-public record OwnRule(String name, String action, String table, String where, String change, String then,
-        int stamps, UnaryOperator<Instant> cutoff) implements SweepRule {
+public record OwnRule(String name, String action, String table, List<String> key, String where, String change,
+        String then, int stamps, UnaryOperator<Instant> cutoff) implements SweepRule {
 
     @Override
     public boolean subjectRows() {
@@ -30,10 +36,10 @@ public record OwnRule(String name, String action, String table, String where, St
 
     @Override
     public Batch batch(Connection c, Scope scope, Optional<Cursor> after, int limit) throws SQLException {
-        String sql = "WITH picked AS MATERIALIZED (SELECT ctid AS himoya_ctid FROM " + table + " WHERE " + where
-                + " LIMIT ? FOR UPDATE SKIP LOCKED), changed AS (" + change
-                + " WHERE ctid = ANY(ARRAY(SELECT himoya_ctid FROM picked)) RETURNING *)"
-                + (then.isEmpty() ? "" : ", " + then)
+        RowIdentity identity = RowIdentity.key(key, key.stream().map(k -> "text").toList());
+        String sql = "WITH picked AS MATERIALIZED (SELECT " + identity.select() + " FROM " + table + " t WHERE "
+                + where + " LIMIT ? FOR UPDATE SKIP LOCKED), changed AS (" + change + " WHERE "
+                + identity.inPicked() + " RETURNING t.*)" + (then.isEmpty() ? "" : ", " + then)
                 + " SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, scope.appId());
@@ -42,10 +48,8 @@ public record OwnRule(String name, String action, String table, String where, St
             for (int i = 0; i < stamps; i++) {
                 ps.setTimestamp(4 + i, Timestamp.from(scope.asOf()));
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Batch(rs.getLong(1), rs.getLong(2), Optional.empty());
-            }
+            RowGuard.Result r = RowGuard.execute(ps, table, "app=" + scope.appId() + " rule=" + name);
+            return new Batch(r.picked(), r.changed(), Optional.empty());
         }
     }
 

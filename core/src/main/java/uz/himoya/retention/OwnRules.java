@@ -31,25 +31,26 @@ public final class OwnRules {
         Duration rateWindow = config.intake().rateWindow();
         Duration runs = config.retention().runRetention();
         return List.of(
-                new OwnRule("himoya:unverified-requests", "EXPIRE", "deletion_request",
+                new OwnRule("himoya:unverified-requests", "EXPIRE", "deletion_request", List.of("id"),
                         "app_id = ? AND status = 'AWAITING_VERIFICATION' AND token_expires_at < ?",
-                        "UPDATE deletion_request SET status = 'EXPIRED', expired_at = ?, subject_ref = NULL,"
+                        "UPDATE deletion_request t SET status = 'EXPIRED', expired_at = ?, subject_ref = NULL,"
                                 + " notify_address = NULL, token_hash = NULL, mail_pending = NULL, " + OPEN_LOCK,
                         "audited AS (INSERT INTO audit_event (request_id, at, event, detail)"
                                 + " SELECT id, ?, 'expired', 'retention-sweep' FROM changed)",
                         2, UnaryOperator.identity()),
-                new OwnRule("himoya:expired-tokens", "PURGE", "deletion_request",
+                new OwnRule("himoya:expired-tokens", "PURGE", "deletion_request", List.of("id"),
                         "app_id = ? AND token_hash IS NOT NULL AND status <> 'AWAITING_VERIFICATION'"
                                 + " AND token_expires_at < ?",
-                        "UPDATE deletion_request SET token_hash = NULL, " + OPEN_LOCK, "", 0,
+                        "UPDATE deletion_request t SET token_hash = NULL, " + OPEN_LOCK, "", 0,
                         UnaryOperator.identity()),
                 new OwnRule("himoya:idempotency-records", "DELETE", "idempotency_record",
-                        "app_id = ? AND created_at < ?", "DELETE FROM idempotency_record", "", 0,
+                        List.of("app_id", "idem_key"),
+                        "app_id = ? AND created_at < ?", "DELETE FROM idempotency_record t", "", 0,
                         asOf -> asOf.minus(idempotency)),
-                new OwnRule("himoya:intake-rate", "DELETE", "intake_rate", "app_id = ? AND window_start < ?",
-                        "DELETE FROM intake_rate", "", 0, asOf -> asOf.minus(rateWindow)),
-                new OwnRule("himoya:retention-runs", "DELETE", "retention_run",
-                        "app_id = ? AND started_at < ? AND status <> 'RUNNING'", "DELETE FROM retention_run", "", 0,
+                new OwnRule("himoya:intake-rate", "DELETE", "intake_rate", List.of("app_id", "subject_hash"),
+                        "app_id = ? AND window_start < ?", "DELETE FROM intake_rate t", "", 0, asOf -> asOf.minus(rateWindow)),
+                new OwnRule("himoya:retention-runs", "DELETE", "retention_run", List.of("id"),
+                        "app_id = ? AND started_at < ? AND status <> 'RUNNING'", "DELETE FROM retention_run t", "", 0,
                         asOf -> asOf.minus(runs)));
     }
 }

@@ -76,7 +76,7 @@ public final class RetentionPlanner {
             change = "DELETE FROM " + target + " t";
         }
         return new MapRule(t.name(), action, r.reason(), target + " t", column, columnType,
-                List.copyOf(cutoffs), filter.toString(), List.copyOf(filterParams),
+                catalogue.identity(t.name()), List.copyOf(cutoffs), filter.toString(), List.copyOf(filterParams),
                 ErasurePlanner.subjectKey(map, t, "t"), change, List.copyOf(changeParams),
                 map.app().jurisdiction().zone());
     }

@@ -102,7 +102,7 @@ public class RetentionSweeper {
         }
         var rules = plans.rules(run.appId());
         Exclusions exclusions = new Exclusions(secrets, run.appId(), apps.require(run.appId()).subjects());
-        SweepEngine engine = new SweepEngine(config.retention().batchSize(), clock);
+        SweepEngine engine = new SweepEngine(config.retention().batchSize(), clock, secrets);
         if (run.dryRun()) {
             new DryRun(clock).count(c, runId, rules, exclusions);
         } else if (engine.work(c, runId, rules, exclusions, budget) == SweepEngine.Outcome.HANDED_ON) {

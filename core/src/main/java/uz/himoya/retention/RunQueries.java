@@ -40,19 +40,17 @@ final class RunQueries {
             return List.of();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT run_id, rule, action, status, rows_affected,"
-                + " would_affect, skipped_held, batches, duration_ms, cursor_value, cursor_ctid, started_at,"
+                + " would_affect, skipped_held, batches, duration_ms, cursor_value, started_at,"
                 + " finished_at, error FROM retention_run_rule WHERE run_id = ANY(?) ORDER BY run_id, position")) {
             ps.setArray(1, c.createArrayOf("uuid", runs.keySet().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long would = rs.getLong(6);
                     Long wouldAffect = rs.wasNull() ? null : would;
-                    SweepRule.Cursor cursor = rs.getString(11) == null ? null
-                            : new SweepRule.Cursor(rs.getString(10), rs.getString(11));
                     runs.get(rs.getObject(1, UUID.class)).rules().add(new RunView.Rule(rs.getString(2),
                             rs.getString(3), rs.getString(4), rs.getLong(5), wouldAffect, rs.getLong(7), rs.getInt(8),
-                            rs.getLong(9), cursor, instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)),
-                            rs.getString(14)));
+                            rs.getLong(9), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)),
+                            rs.getString(13)));
                 }
             }
         }

@@ -63,27 +63,48 @@ public final class RunStore {
                 + " WHERE run_id = ? AND rule = ?", ts(now), run, rule);
     }
 
-    /** Written in the batch's own transaction: the rows it changed and the cursor commit together. */
-    public static void progress(Connection c, UUID run, String rule, SweepRule.Batch b, long millis)
-            throws SQLException {
+    /**
+     * Written in the batch's own transaction: the rows it changed and the cursor commit together. The
+     * cursor's row identity may be a subject's key (a primary key), so it is stored sealed (sealedKey) and
+     * only while the rule runs.
+     */
+    public static void progress(Connection c, UUID run, String rule, SweepRule.Batch b, byte[] sealedKey,
+            long millis) throws SQLException {
         update(c, "UPDATE retention_run_rule SET rows_affected = rows_affected + ?, batches = batches + 1,"
                 + " duration_ms = duration_ms + ?, cursor_value = COALESCE(?, cursor_value),"
-                + " cursor_ctid = COALESCE(?, cursor_ctid), error = NULL WHERE run_id = ? AND rule = ?",
-                b.affected(), millis, b.last().map(SweepRule.Cursor::value).orElse(null),
-                b.last().map(SweepRule.Cursor::ctid).orElse(null), run, rule);
+                + " cursor_key = COALESCE(?, cursor_key), error = NULL WHERE run_id = ? AND rule = ?",
+                b.affected(), millis, b.last().map(SweepRule.Cursor::value).orElse(null), sealedKey, run, rule);
     }
 
+    /** The stored cursor of a rule: its column value and the sealed row identity, if the walk has begun. */
+    public static Optional<StoredCursor> cursor(Connection c, UUID run, String rule) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT cursor_value, cursor_key FROM retention_run_rule"
+                + " WHERE run_id = ? AND rule = ? AND cursor_key IS NOT NULL")) {
+            ps.setObject(1, run);
+            ps.setString(2, rule);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StoredCursor(rs.getString(1), rs.getBytes(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** A cursor as stored: the retention column's value in the clear (a date), the row identity sealed. */
+    public record StoredCursor(String value, byte[] sealedKey) {
+    }
+
+    /** Closes a rule; its sealed cursor key is dropped, since nothing resumes a finished rule. */
     public static void ruleFinished(Connection c, UUID run, String rule, String status, long skipped,
             Long wouldAffect, long millis, String error, Instant now) throws SQLException {
         update(c, "UPDATE retention_run_rule SET status = ?, skipped_held = ?, would_affect = ?,"
-                + " duration_ms = duration_ms + ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = ?"
-                + " WHERE run_id = ? AND rule = ?", status, skipped, wouldAffect, millis, error, ts(now), ts(now),
-                run, rule);
+                + " duration_ms = duration_ms + ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = ?,"
+                + " cursor_key = NULL WHERE run_id = ? AND rule = ?", status, skipped, wouldAffect, millis, error,
+                ts(now), ts(now), run, rule);
     }
 
     /** Marks a rule another sweep holds (the caller holds the rule's row lock and saw it PENDING). */
     public static void ruleBusy(Connection c, UUID run, String rule, Instant now) throws SQLException {
-        update(c, "UPDATE retention_run_rule SET status = 'BUSY', finished_at = ? WHERE run_id = ? AND rule = ?",
+        update(c, "UPDATE retention_run_rule SET status = 'BUSY', finished_at = ?, cursor_key = NULL WHERE run_id = ?"
+                + " AND rule = ?",
                 ts(now), run, rule);
     }
 

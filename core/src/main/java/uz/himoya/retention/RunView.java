@@ -7,8 +7,9 @@ import java.util.UUID;
 
 /**
  * A retention run as ops read it (GET /v1/retention/runs/{id}): per rule, what was removed, how long it took,
- * where the cursor stands, and how many rows were left alone for a legal hold or an open deletion request.
- * No personal data: names of tables and rules, counts, dates and tuple ids.
+ * how far the walk got (the retention column's value it reached: a date), and how many rows were left alone
+ * for a legal hold or an open deletion request. No personal data: names of tables and rules, counts and
+ * dates. The cursor's row identity (which may be a subject's key) is never shown.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, String appId, String trigger, boolean dryRun, boolean partial, Instant asOf,
@@ -17,7 +18,7 @@ public record RunView(UUID id, String appId, String trigger, boolean dryRun, boo
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Rule(String rule, String action, String status, long rowsAffected, Long wouldAffect,
-            long skippedHeld, int batches, long durationMs, SweepRule.Cursor cursor, Instant startedAt,
+            long skippedHeld, int batches, long durationMs, String reached, Instant startedAt,
             Instant finishedAt, String error) {
 
         boolean open() {

@@ -9,7 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.db.RowGuard;
 import uz.himoya.db.SqlErrors;
 
 /**
@@ -39,12 +44,17 @@ public final class SweepEngine {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final int batchSize;
     private final Clock clock;
+    private final Secrets secrets;
 
-    public SweepEngine(int batchSize, Clock clock) {
+    /** secrets seal the cursor's row identity while a rule runs (it may be a subject's key). */
+    public SweepEngine(int batchSize, Clock clock, Secrets secrets) {
         this.batchSize = batchSize;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /** c must have auto-commit off; the engine commits each step itself. */
@@ -71,7 +81,7 @@ public final class SweepEngine {
                 continue;
             }
             try {
-                if (workRule(c, run, rule, claimed.get(), exclusions, budget) == Outcome.HANDED_ON) {
+                if (workRule(c, run, rule, exclusions, budget) == Outcome.HANDED_ON) {
                     return Outcome.HANDED_ON;
                 }
             } finally {
@@ -111,10 +121,11 @@ public final class SweepEngine {
         }
     }
 
-    private Outcome workRule(Connection c, RunView run, SweepRule rule, RunView.Rule state, Exclusions exclusions,
-            Budget budget) throws SQLException {
-        Optional<SweepRule.Cursor> cursor = Optional.ofNullable(state.cursor());
+    private Outcome workRule(Connection c, RunView run, SweepRule rule, Exclusions exclusions, Budget budget)
+            throws SQLException {
         try {
+            Optional<SweepRule.Cursor> cursor = Tx.call(c, () -> RunStore.cursor(c, run.id(), rule.name()))
+                    .map(this::open);
             while (true) {
                 if (!budget.allowsBatch()) {
                     return Outcome.HANDED_ON;
@@ -123,7 +134,8 @@ public final class SweepEngine {
                 Optional<SweepRule.Cursor> from = cursor;
                 SweepRule.Batch b = Tx.call(c, () -> {
                     SweepRule.Batch done = rule.batch(c, scope(c, run, rule, exclusions), from, batchSize);
-                    RunStore.progress(c, run.id(), rule.name(), done, millisSince(started));
+                    RunStore.progress(c, run.id(), rule.name(), done, done.last().map(this::seal).orElse(null),
+                            millisSince(started));
                     return done;
                 });
                 budget.spent();
@@ -133,6 +145,13 @@ public final class SweepEngine {
                     return Outcome.DONE;
                 }
             }
+        } catch (RowGuard.Violation e) {
+            // The batch is rolled back (Tx.call): nothing of it stays. The rule and so the run fail, and the
+            // guard has logged the alert line ops are paged on. Later sweeps start new runs and meet the guard
+            // again until the cause (a trigger, a rule or a schema change on the app's table) is put right.
+            Tx.run(c, () -> RunStore.ruleFinished(c, run.id(), rule.name(), "FAILED", 0, null, 0, RowGuard.CODE,
+                    clock.instant()));
+            return Outcome.DONE;
         } catch (SQLException | RuntimeException e) {
             String code = SqlErrors.code(e);
             if (SqlErrors.transientFailure(e)) {
@@ -156,6 +175,24 @@ public final class SweepEngine {
             RunStore.ruleFinished(c, run.id(), rule.name(), "DONE", skipped, null, millisSince(started), null,
                     clock.instant());
         });
+    }
+
+    private byte[] seal(SweepRule.Cursor cursor) {
+        try {
+            return secrets.encrypt(JSON.writeValueAsString(cursor.key()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cursor not writable");
+        }
+    }
+
+    private SweepRule.Cursor open(RunStore.StoredCursor stored) {
+        try {
+            List<String> key = JSON.readValue(secrets.decrypt(stored.sealedKey()), new TypeReference<List<String>>() {
+            });
+            return new SweepRule.Cursor(stored.value(), key);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored cursor not readable");
+        }
     }
 
     static SweepRule.Scope scope(Connection c, RunView run, SweepRule rule, Exclusions exclusions)

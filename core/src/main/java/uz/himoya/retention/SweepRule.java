@@ -28,7 +28,7 @@ public interface SweepRule {
     /**
      * Changes at most limit rows past their retention, after the cursor if there is one.
      *
-     * @param after the last row a previous batch of this run reached (keyset: column value, ctid)
+     * @param after the last row a previous batch of this run reached (keyset: column value, row identity)
      */
     Batch batch(Connection c, Scope scope, Optional<Cursor> after, int limit) throws SQLException;
 
@@ -42,11 +42,20 @@ public interface SweepRule {
     record Scope(String appId, Instant asOf, List<String> excludedKeys) {
     }
 
-    /** Where a rule's keyset walk stands: the retention column's value (as text) and the row's ctid. */
-    record Cursor(String value, String ctid) {
+    /**
+     * Where a rule's keyset walk stands: the retention column's value (as text) and the last row's identity
+     * (uz.himoya.db.RowIdentity: its primary key, or tableoid and ctid), each part as text.
+     */
+    record Cursor(String value, List<String> key) {
+        public Cursor {
+            key = List.copyOf(key);
+        }
     }
 
-    /** picked: rows selected (and locked); affected: rows changed; last: the new cursor, if any row was picked. */
+    /**
+     * picked: rows selected (and locked); affected: rows changed, always equal to picked (a batch where they
+     * differ is refused by uz.himoya.db.RowGuard and rolled back); last: the new cursor, if any row was picked.
+     */
     record Batch(long picked, long affected, Optional<Cursor> last) {
     }
 

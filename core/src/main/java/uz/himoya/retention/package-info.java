@@ -9,8 +9,10 @@
  * <li>{@link uz.himoya.retention.SweepEngine}: per rule, a session advisory lock per (app, rule), then
  * batches, each one transaction with its progress row and cursor.</li>
  * <li>The rules: {@link uz.himoya.retention.MapRule} (a privacy map's retention rule, compiled by
- * {@link uz.himoya.retention.RetentionPlanner}; keyset batches on (retention column, ctid)) and
- * {@link uz.himoya.retention.OwnRule}s ({@link uz.himoya.retention.OwnRules}: Himoya's own tables).</li>
+ * {@link uz.himoya.retention.RetentionPlanner}; keyset batches on (retention column, row identity)) and
+ * {@link uz.himoya.retention.OwnRule}s ({@link uz.himoya.retention.OwnRules}: Himoya's own tables). Every
+ * batch is a guarded statement ({@link uz.himoya.db.RowGuard}): it changes exactly the rows it picked, by
+ * primary key or (tableoid, ctid), or it rolls back and the rule fails with {@code row-guard}.</li>
  * <li>Exclusions ({@link uz.himoya.retention.Exclusions}): subjects under a legal hold or with an open
  * deletion request. Subjects are stored as HMAC hashes, which SQL cannot compute, so a hold also keeps the
  * subject key sealed (AES-GCM, dropped when lifted) and open requests keep their sealed {id, email}; the few
@@ -20,8 +22,9 @@
  * {@link uz.himoya.retention.LegalHolds#active} before erasing and, when held, leaves the request QUEUED with
  * a receipt saying HELD and why. A per-app advisory lock orders placing a hold before any later batch or
  * erasure ({@link uz.himoya.retention.HoldStore}).</li>
- * <li>Run records: {@link uz.himoya.retention.RunStore} (V3__retention.sql), read by ops through
- * {@link uz.himoya.retention.RetentionRuns}.</li>
+ * <li>Run records: {@link uz.himoya.retention.RunStore} (V3__retention.sql, V4__row_identity.sql), read by ops
+ * through {@link uz.himoya.retention.RetentionRuns}; {@link uz.himoya.retention.RetentionWatch} reports an
+ * app whose latest sweep failed in the watchdog's ops digest.</li>
  * </ol>
  */
 package uz.himoya.retention;

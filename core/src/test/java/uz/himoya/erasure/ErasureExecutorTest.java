@@ -90,13 +90,17 @@ class ErasureExecutorTest {
         }
         ErasurePlan.Step orders = step("orders");
         assertThat(orders.action()).isEqualTo(ErasurePlan.Action.ANONYMIZED);
-        assertThat(orders.sql()).startsWith("UPDATE \"demo_app\".\"orders\" SET ");
+        assertThat(orders.sql()).contains("changed AS (UPDATE \"demo_app\".\"orders\" t SET ");
         assertThat(orders.params()).containsExactlyInAnyOrder("[erased]", "[erased]", pseudonymKey);
         assertThat(orders.anonymizedColumns()).containsExactly("delivery_address", "phone", "recipient_name",
                 "user_id");
         assertThat(orders.keptBecause()).hasValueSatisfying(r -> assertThat(r).contains("Tax Code"));
-        assertThat(step("access_logs").sql()).isEqualTo(
-                "DELETE FROM \"demo_app\".\"access_logs\" WHERE \"user_id\" = CAST(? AS bigint)");
+        // Guarded (RowGuard): the subject's rows picked by primary key and locked, then exactly those changed
+        assertThat(step("access_logs").sql()).isEqualTo("WITH picked AS MATERIALIZED (SELECT t.\"id\" AS himoya_k0"
+                + " FROM \"demo_app\".\"access_logs\" t WHERE t.\"user_id\" = CAST(? AS bigint) FOR UPDATE OF t),"
+                + " changed AS (DELETE FROM \"demo_app\".\"access_logs\" t WHERE t.\"id\" = ANY(ARRAY(SELECT"
+                + " himoya_k0 FROM picked)) RETURNING 1) SELECT (SELECT count(*) FROM picked), (SELECT count(*)"
+                + " FROM changed)");
         List<String> order = steps.stream().map(ErasurePlan.Step::table).toList();
         assertThat(order.indexOf("order_items")).isLessThan(order.indexOf("orders"));
         assertThat(order.getLast()).isEqualTo("users");

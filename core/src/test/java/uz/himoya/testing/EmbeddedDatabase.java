@@ -57,6 +57,25 @@ public final class EmbeddedDatabase {
         run("demo/seed.sql");
     }
 
+    /**
+     * Himoya's own tables, for tests that drive the workflows without Quarkus (and so without Flyway): the
+     * migrations in order, once per database.
+     */
+    public static synchronized void migrateHimoya() {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT to_regclass('public.retention_run') IS NOT NULL")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                return;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String v : new String[] {"V1__deletion", "V2__breach", "V3__retention", "V4__row_identity"}) {
+            run("db/migration/" + v + ".sql");
+        }
+    }
+
     public static void run(String resource) {
         try (InputStream in = EmbeddedDatabase.class.getClassLoader().getResourceAsStream(resource);
                 Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {

@@ -35,6 +35,9 @@ import uz.himoya.testing.SqsResource;
 class RetentionSweepFunctionTest {
     static final String OLD_LOGS = "SELECT count(*) FROM demo_app.access_logs WHERE accessed_at < now() - interval '90 days'";
 
+    @jakarta.inject.Inject
+    RetentionWatch watch;
+
     @BeforeEach
     void reset() {
         Sweeps.reset();
@@ -58,7 +61,11 @@ class RetentionSweepFunctionTest {
         assertThat(out.getString("runs[0].trigger")).isEqualTo("schedule");
         assertThat(out.getLong("runs[0].rules.find { it.rule == 'access_logs' }.rowsAffected")).isEqualTo(20);
         assertThat(out.getInt("runs[0].rules.find { it.rule == 'access_logs' }.batches")).isEqualTo(6);
-        assertThat(out.getString("runs[0].rules.find { it.rule == 'access_logs' }.cursor.ctid")).isNotBlank();
+        // How far the walk got is a date; the row identity of the cursor is never shown (sealed, then dropped)
+        assertThat(out.getString("runs[0].rules.find { it.rule == 'access_logs' }.reached")).isNotBlank();
+        assertThat(out.getString("runs[0].rules.find { it.rule == 'access_logs' }")).doesNotContain("key", "ctid");
+        assertThat(Sweeps.strings("SELECT count(*) FROM retention_run_rule WHERE cursor_key IS NOT NULL"))
+                .containsExactly("0");
         assertThat(out.getLong("runs[0].rules.find { it.rule == 'sessions' }.rowsAffected")).isEqualTo(2);
         assertThat(out.getLong("runs[0].rules.find { it.rule == 'users' }.rowsAffected")).isEqualTo(1);
         assertThat(out.getString("runs[0].rules.find { it.rule == 'users' }.action")).isEqualTo("ANONYMIZE");
@@ -110,6 +117,37 @@ class RetentionSweepFunctionTest {
     }
 
     @Test
+    void shouldRollBackTheBatchFailTheRunAndAlertOps_whenTheAppsTriggerKeepsPickedRows() {
+        // Arrange: a trigger of the app's keeps John's (1005) access logs from being deleted
+        Himoya.sql("""
+                CREATE OR REPLACE FUNCTION demo_app.keep_john() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF OLD.user_id = 1005 THEN RETURN NULL; END IF;
+                  RETURN OLD;
+                END $$;
+                CREATE TRIGGER fail_sweep BEFORE DELETE ON demo_app.access_logs FOR EACH ROW
+                  EXECUTE FUNCTION demo_app.keep_john();""");
+
+        // Act
+        JsonPath out = Sweeps.invoke(Sweeps.fixture("scheduler-retention-demo.json")).then().statusCode(200)
+                .extract().jsonPath();
+
+        // Assert: the batch that met the trigger left nothing behind, the rule and the run say why, the other
+        // rules ran, and the watchdog reports the failed sweep to ops
+        assertThat(out.getString("runs[0].status")).isEqualTo("FAILED");
+        assertThat(out.getString("runs[0].rules.find { it.rule == 'access_logs' }.status")).isEqualTo("FAILED");
+        assertThat(out.getString("runs[0].rules.find { it.rule == 'access_logs' }.error")).isEqualTo("row-guard");
+        assertThat(out.getLong("runs[0].rules.find { it.rule == 'sessions' }.rowsAffected")).isEqualTo(2);
+        long committed = out.getLong("runs[0].rules.find { it.rule == 'access_logs' }.rowsAffected");
+        assertThat(count(OLD_LOGS)).isEqualTo(20 - committed);
+        assertThat(count(OLD_LOGS + " AND user_id = 1005")).isEqualTo(10);
+        assertThat(watch.alerts(java.time.Instant.now(), java.time.Instant.now())).singleElement()
+                .satisfies(a -> assertThat(a).extracting(uz.himoya.watchdog.DeadlineAlert::kind,
+                        uz.himoya.watchdog.DeadlineAlert::note, uz.himoya.watchdog.DeadlineAlert::opsOnly)
+                        .containsExactly("retention-run", "row-guard", true));
+    }
+
+    @Test
     void shouldKeepCommittedBatchesAndResumeFromCursor_whenDatabaseFailsMidSweep() {
         // Arrange: the third DELETE on access_logs fails as a lost connection would
         Himoya.sql("""
@@ -133,7 +171,7 @@ class RetentionSweepFunctionTest {
         String run = Sweeps.strings("SELECT id::text FROM retention_run").get(0);
         assertThat(count(OLD_LOGS)).isEqualTo(12);
         assertThat(Sweeps.strings("SELECT status || ':' || rows_affected || ':' || batches || ':' || error"
-                + " || ':' || (cursor_ctid IS NOT NULL) FROM retention_run_rule WHERE rule = 'access_logs'"))
+                + " || ':' || (cursor_key IS NOT NULL) FROM retention_run_rule WHERE rule = 'access_logs'"))
                 .containsExactly("RUNNING:8:2:sql-08006:true");
         assertThat(Sweeps.strings("SELECT status FROM retention_run")).containsExactly("RUNNING");
 

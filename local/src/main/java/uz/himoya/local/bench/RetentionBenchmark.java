@@ -84,6 +84,7 @@ public final class RetentionBenchmark {
         EmbeddedDatabase.loadDemo();
         EmbeddedDatabase.run("db/migration/V1__deletion.sql");
         EmbeddedDatabase.run("db/migration/V3__retention.sql");
+        EmbeddedDatabase.run("db/migration/V4__row_identity.sql");
         DataSource ds = EmbeddedDatabase.dataSource();
         Secrets secrets = new Secrets(Base64.getEncoder().encodeToString(new byte[32]), new SecureRandom());
         try (Connection admin = ds.getConnection(); Connection himoyaConnection = ds.getConnection();
@@ -93,7 +94,7 @@ public final class RetentionBenchmark {
             AppRegistry.CompiledApp app = AppRegistry.compile(himoyaConnection, "demo", PSEUDONYM_KEY);
             MapRule rule = RetentionPlanner.plan(app.map(), Catalogue.load(himoyaConnection, "demo_app"),
                     PSEUDONYM_KEY).stream().filter(r -> r.name().equals("access_logs")).findFirst().orElseThrow();
-            SweepEngine engine = new SweepEngine(batch, Clock.systemUTC());
+            SweepEngine engine = new SweepEngine(batch, Clock.systemUTC(), secrets);
             Sweep himoya = (c, asOf) -> {
                 UUID run = UUID.randomUUID();
                 c.setAutoCommit(true);

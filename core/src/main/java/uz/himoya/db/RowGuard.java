@@ -1,0 +1,96 @@
+package uz.himoya.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way Himoya runs a set-based change of an app's rows (erasure, retention sweeps, its own
+ * housekeeping), and the guard on it. Every such statement first picks the rows it will change, by what
+ * really identifies them ({@link RowIdentity}), then changes those rows only, and answers how many it
+ * picked and how many it changed:
+ *
+ * <pre>
+ * WITH picked AS MATERIALIZED (SELECT &lt;identity&gt; FROM t WHERE ... FOR UPDATE OF t),
+ *      changed AS (DELETE | UPDATE ... WHERE &lt;identity&gt; IN picked RETURNING 1)
+ * SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed), &lt;anything else&gt;
+ * </pre>
+ *
+ * <p>{@link #execute} refuses any result where the two counts differ: it throws, so the caller's transaction
+ * rolls back and nothing of the batch stays. No flag, setting or caller can turn this off. It is what would
+ * have stopped issue 9 (a ctid matched rows in every partition: 3 picked, 6 deleted), and it also catches a
+ * trigger or rule on the app's table that silently skips a change (picked 5, changed 0), where a receipt
+ * would otherwise say "deleted" over rows that are still there.
+ *
+ * <p>Each violation is logged once at ERROR with {@code alert=row-guard}, which a CloudWatch metric filter
+ * turns into an alarm (infra, Alarms). The log line carries the table's name and the counts, never a value.
+ */
+public final class RowGuard {
+    /** The error code runs and requests record when the guard refused a batch. */
+    public static final String CODE = "row-guard";
+    private static final Logger LOG = Logger.getLogger(RowGuard.class);
+
+    private RowGuard() {
+    }
+
+    /** What a guarded statement answered: the equal counts, then its further columns as text. */
+    public record Result(long picked, long changed, List<String> more) {
+    }
+
+    /** The rows changed were not the rows picked: the statement's transaction must not commit. */
+    public static final class Violation extends RuntimeException {
+        private final String table;
+        private final long picked;
+        private final long changed;
+
+        Violation(String table, long picked, long changed) {
+            super("row guard: " + table + " picked " + picked + " rows but changed " + changed
+                    + "; the change is rolled back", null, false, false);
+            this.table = table;
+            this.picked = picked;
+            this.changed = changed;
+        }
+
+        public String table() {
+            return table;
+        }
+
+        public long picked() {
+            return picked;
+        }
+
+        public long changed() {
+            return changed;
+        }
+    }
+
+    /**
+     * Runs a guarded statement (columns 1 and 2: picked and changed counts) and returns its single row.
+     *
+     * @param table the mapped table's name, for the error and the alert
+     * @param context what the alert line should say about the work (ids only), e.g. "run=... rule=..."
+     */
+    public static Result execute(PreparedStatement ps, String table, String context) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("a guarded statement returned no row");
+            }
+            long picked = rs.getLong(1);
+            long changed = rs.getLong(2);
+            List<String> more = new ArrayList<>();
+            for (int i = 3; i <= rs.getMetaData().getColumnCount(); i++) {
+                more.add(rs.getString(i));
+            }
+            if (picked != changed) {
+                LOG.errorf("alert=%s %s table=%s picked=%d changed=%d: rolled back", CODE, context, table, picked,
+                        changed);
+                throw new Violation(table, picked, changed);
+            }
+            return new Result(picked, changed, Collections.unmodifiableList(more)); // may hold NULLs
+        }
+    }
+}
