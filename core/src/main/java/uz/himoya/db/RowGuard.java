@@ -10,15 +10,26 @@ import org.jboss.logging.Logger;
 
 /**
  * The one way Himoya runs a set-based change of an app's rows (erasure, retention sweeps, its own
- * housekeeping), and the guard on it. Every such statement first picks the rows it will change, by what
- * really identifies them ({@link RowIdentity}), then changes those rows only, and answers how many it
- * picked and how many it changed:
+ * housekeeping), and the guard on it. Every such statement answers two counts, the rows it meant to change
+ * and the rows it changed, in one of two forms:
+ *
+ * <ul>
+ * <li>a batch (retention) first picks at most n rows by what really identifies them ({@link RowIdentity}),
+ * locked, then changes exactly those:
  *
  * <pre>
- * WITH picked AS MATERIALIZED (SELECT &lt;identity&gt; FROM t WHERE ... FOR UPDATE OF t),
+ * WITH picked AS MATERIALIZED (SELECT &lt;identity&gt; FROM t WHERE ... LIMIT n FOR UPDATE OF t SKIP LOCKED),
  *      changed AS (DELETE | UPDATE ... WHERE &lt;identity&gt; IN picked RETURNING 1)
- * SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed), &lt;anything else&gt;
- * </pre>
+ * SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed), &lt;cursor&gt;
+ * </pre></li>
+ * <li>an erasure changes all of a subject's rows of a table, and counts them beside the change; both parts
+ * read the same snapshot, so the count is what the change was meant to reach:
+ *
+ * <pre>
+ * WITH changed AS (DELETE | UPDATE ... WHERE &lt;subject's rows&gt; RETURNING 1)
+ * SELECT (SELECT count(*) FROM t WHERE &lt;subject's rows&gt;), (SELECT count(*) FROM changed)
+ * </pre></li>
+ * </ul>
  *
  * <p>{@link #execute} refuses any result where the two counts differ: it throws, so the caller's transaction
  * rolls back and nothing of the batch stays. No flag, setting or caller can turn this off. It is what would

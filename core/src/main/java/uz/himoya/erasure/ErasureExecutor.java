@@ -10,7 +10,7 @@ import uz.himoya.db.RowGuard;
 /**
  * Runs a plan for one subject on a connection whose transaction the caller owns, so the erasure of every
  * table, the receipt and the request's new status commit together or not at all. Each table's statement is
- * guarded ({@link RowGuard}): its count in the receipt is the rows it picked, and changed, exactly.
+ * guarded ({@link RowGuard}): its count in the receipt is the rows the subject had there, all changed.
  */
 public final class ErasureExecutor {
 
@@ -22,11 +22,12 @@ public final class ErasureExecutor {
         List<TableOutcome> outcomes = new ArrayList<>(plan.steps().size());
         for (ErasurePlan.Step step : plan.steps()) {
             try (PreparedStatement ps = connection.prepareStatement(step.sql())) {
-                ps.setString(1, subjectKey);
-                int i = 2;
+                int i = 1;
                 for (Object p : step.params()) {
                     ps.setObject(i++, p);
                 }
+                ps.setString(i++, subjectKey); // the change's WHERE
+                ps.setString(i, subjectKey); // the count's
                 // Throws when the rows changed are not the rows picked: the caller's transaction rolls back.
                 long rows = RowGuard.execute(ps, step.table(), "app=" + plan.appId()).changed();
                 outcomes.add(new TableOutcome(step.table(), step.action(), rows, step.categories(),

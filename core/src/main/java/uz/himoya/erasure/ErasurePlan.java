@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * One app's erasure as a fixed list of set-based statements, children before parents: one statement per
- * table, never one per row. Built once per app from its validated privacy map. Each statement's first
- * parameter is the subject's key; the strategies' bound values follow. Each answers two counts, the rows it
- * picked and the rows it changed ({@link uz.himoya.db.RowGuard}).
+ * table, never one per row. Built once per app from its validated privacy map. Each statement's parameters
+ * are the strategies' bound values, then the subject's key twice. Each answers two counts, the subject's rows
+ * in the table and the rows it changed ({@link uz.himoya.db.RowGuard}).
  */
 public record ErasurePlan(String appId, List<Step> steps) {
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import uz.himoya.db.RowIdentity;
+import uz.himoya.db.RowGuard;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
@@ -38,13 +38,13 @@ public final class ErasurePlanner {
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(c -> c != null).toList()));
                 steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.ANONYMIZED,
-                        guarded(catalogue, schema, t, where, "UPDATE " + q(schema) + "." + q(t.name()) + " t SET "
+                        guarded(schema, t, where, "UPDATE " + q(schema) + "." + q(t.name()) + " t SET "
                                 + String.join(", ", sets)),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason())));
             } else {
                 steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.DELETED,
-                        guarded(catalogue, schema, t, where, "DELETE FROM " + q(schema) + "." + q(t.name()) + " t"),
+                        guarded(schema, t, where, "DELETE FROM " + q(schema) + "." + q(t.name()) + " t"),
                         List.of(), categories, List.of(), Optional.empty()));
             }
         }
@@ -52,16 +52,17 @@ public final class ErasurePlanner {
     }
 
     /**
-     * The step's statement, guarded ({@link RowGuard}): the subject's rows are picked by their identity and
-     * locked, then exactly those are changed, and the statement answers both counts. Its first placeholder is
-     * the subject's key (in the pick), the strategies' values follow (in the change).
+     * The step's statement, guarded ({@link RowGuard}): the change, and beside it the count of the subject's
+     * rows as the statement found them (every part of one statement reads the same snapshot, so the count is
+     * what the change was meant to reach, known before it ran). The two must be equal: a trigger or rule that
+     * skips or adds changes, or a concurrent writer, fails the erasure instead of a receipt saying "deleted"
+     * over rows that stay. Unlike a retention batch, an erasure takes all the subject's rows in one statement,
+     * so it needs no row identity to pick them: the same WHERE picks them in both parts. Placeholders: the
+     * strategies' values (in the change), then the subject's key twice.
      */
-    private static String guarded(Catalogue catalogue, String schema, PrivacyMap.Table t, String where,
-            String change) {
-        RowIdentity id = catalogue.identity(t.name());
-        return "WITH picked AS MATERIALIZED (SELECT " + id.select() + " FROM " + q(schema) + "." + q(t.name())
-                + " t WHERE " + where + " FOR UPDATE OF t), changed AS (" + change + " WHERE " + id.inPicked()
-                + " RETURNING 1) SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM changed)";
+    private static String guarded(String schema, PrivacyMap.Table t, String where, String change) {
+        return "WITH changed AS (" + change + " WHERE " + where + " RETURNING 1) SELECT (SELECT count(*) FROM "
+                + q(schema) + "." + q(t.name()) + " t WHERE " + where + "), (SELECT count(*) FROM changed)";
     }
 
     /** Rows of t (as alias t) that belong to the subject; exactly one placeholder, the subject's key. */
