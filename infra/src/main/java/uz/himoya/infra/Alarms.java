@@ -9,6 +9,10 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.FilterPattern;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.logs.MetricFilter;
+import software.amazon.awscdk.services.logs.MetricFilterOptions;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.IQueue;
@@ -16,12 +20,15 @@ import software.constructs.Construct;
 
 /**
  * The alarm topic and the alarms Himoya needs: something in a dead-letter queue, a function that
- * failed, a function that was throttled. Each of them means a privacy duty (an erasure, a breach
+ * failed, a function that was throttled, a change refused by the row guard. Each of them means a privacy duty (an erasure, a breach
  * notice, a deadline) may be late, so every alarm fires on the first occurrence.
  */
 public final class Alarms extends Construct {
 
     private static final Duration PERIOD = Duration.minutes(5);
+    /** The code core's RowGuard logs as alert=row-guard; infra does not depend on core, so it is repeated. */
+    static final String ROW_GUARD = "row-guard";
+    static final String ROW_GUARD_NAMESPACE = "Himoya/RowGuard";
 
     private final Topic topic;
     private final SnsAction notify;
@@ -59,6 +66,26 @@ public final class Alarms extends Construct {
                 functionName + " failed at least once in 5 minutes. See infra/README.md, Alarms.");
         alarm(scope, "ThrottlesAlarm", functionName + "-throttles", function.metricThrottles(stat("Sum")),
                 functionName + " was throttled at least once in 5 minutes. See infra/README.md, Alarms.");
+    }
+
+    /**
+     * A set-based change of an app's rows that changed other rows than it picked (or left picked rows
+     * unchanged): the functions roll it back and log {@code alert=row-guard} (core uz.himoya.db.RowGuard).
+     * Nothing was changed, but a sweep or an erasure stays undone until a person looks: usually a trigger,
+     * rule or schema change on the app's table. Log metric filters take no fixed dimensions, so each
+     * function gets its own metric name in the Himoya/RowGuard namespace.
+     */
+    public void onRowGuard(Construct scope, ILogGroup logGroup, String functionName) {
+        MetricFilter filter = logGroup.addMetricFilter("RowGuardFilter", MetricFilterOptions.builder()
+                .filterName(functionName + "-row-guard")
+                .filterPattern(FilterPattern.literal("\"alert=" + ROW_GUARD + "\""))
+                .metricNamespace(ROW_GUARD_NAMESPACE)
+                .metricName(functionName)
+                .metricValue("1")
+                .build());
+        alarm(scope, "RowGuardAlarm", functionName + "-row-guard", filter.metric(stat("Sum")),
+                functionName + " refused a change whose rows were not the rows it picked; it was rolled back."
+                        + " See infra/README.md, Alarms.");
     }
 
     private static MetricOptions stat(String statistic) {

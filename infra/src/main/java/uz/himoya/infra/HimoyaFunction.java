@@ -101,6 +101,7 @@ public final class HimoyaFunction extends Construct {
         defaults.database().grantAccess(function);
         defaults.secrets().forEach(secret -> secret.grantRead(function));
         defaults.alarms().onFunctionTrouble(this, function, functionName);
+        defaults.alarms().onRowGuard(this, logGroup, functionName);
     }
 
     /** The function itself: for grants and metrics. Triggers use {@link #live()}. */

@@ -57,8 +57,37 @@ class AlarmsTest {
             assertEquals(1, actions.size(), id);
             assertEquals(topicId, target(actions.get(0)), id);
         });
-        // 5 functions x (errors + throttles) + 5 dead-letter queues
-        assertEquals(15, alarms.size());
+        // 5 functions x (errors + throttles + row guard) + 5 dead-letter queues
+        assertEquals(20, alarms.size());
+    }
+
+    @Test
+    void shouldAlarmOnTheFirstRowGuardLine_whenAnyFunctionLogsOne() {
+        // Arrange
+        Map<String, JsonNode> logGroups = stack.resources("AWS::Logs::LogGroup");
+        Map<String, JsonNode> filters = stack.resources("AWS::Logs::MetricFilter");
+        assertEquals(5, logGroups.size());
+
+        for (Map.Entry<String, JsonNode> group : logGroups.entrySet()) {
+            String function = group.getValue().at("/Properties/LogGroupName").asText().replace("/aws/lambda/", "");
+
+            // Act
+            JsonNode filter = filters.values().stream().map(f -> f.get("Properties"))
+                    .filter(f -> group.getKey().equals(target(f.get("LogGroupName")))).findFirst().orElseThrow();
+            JsonNode alarm = alarms.values().stream().map(a -> a.get("Properties"))
+                    .filter(a -> (function + "-row-guard").equals(a.path("AlarmName").asText())).findFirst()
+                    .orElseThrow();
+
+            // Assert: the filter counts alert=row-guard lines, the alarm fires on the first one
+            assertTrue(filter.path("FilterPattern").asText().contains("alert=row-guard"), function);
+            JsonNode transformation = filter.at("/MetricTransformations/0");
+            assertEquals("Himoya/RowGuard", transformation.path("MetricNamespace").asText(), function);
+            assertEquals(function, transformation.path("MetricName").asText());
+            assertEquals(function, alarm.path("MetricName").asText());
+            assertEquals("Himoya/RowGuard", alarm.path("Namespace").asText());
+            assertEquals(1, alarm.path("Threshold").asDouble(), function);
+            assertEquals("GreaterThanOrEqualToThreshold", alarm.path("ComparisonOperator").asText(), function);
+        }
     }
 
     @Test
