@@ -20,13 +20,14 @@ import software.constructs.Construct;
 
 /**
  * The alarm topic and the alarms Himoya needs: something in a dead-letter queue, a function that
- * failed, a function that was throttled, a change refused by the row guard. Each of them means a privacy duty (an erasure, a breach
- * notice, a deadline) may be late, so every alarm fires on the first occurrence.
+ * failed, a function that was throttled, a change refused by the row guard. Each of them means a
+ * privacy duty (an erasure, a breach notice, a deadline) may be late, so every alarm fires on the
+ * first occurrence.
  */
 public final class Alarms extends Construct {
 
     private static final Duration PERIOD = Duration.minutes(5);
-    /** The code core's RowGuard logs as alert=row-guard; infra does not depend on core, so it is repeated. */
+    /** RowGuard.CODE in core, logged as alert=row-guard; repeated here since infra does not depend on core. */
     static final String ROW_GUARD = "row-guard";
     static final String ROW_GUARD_NAMESPACE = "Himoya/RowGuard";
 
