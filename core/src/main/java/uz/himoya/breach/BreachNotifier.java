@@ -112,7 +112,7 @@ public class BreachNotifier {
                 gateway.send(n.address(), mail);
             } catch (RuntimeException e) {
                 if (permanent(e)) {
-                    mark(msg.incident(), n.seq(), "FAILED", "smtp-permanent");
+                    mark(msg.incident(), n.seq(), "FAILED", "smtp-permanent", null);
                     continue;
                 }
                 // The server is away: give back what is unsent and try the range again later, with backoff.
@@ -127,7 +127,7 @@ public class BreachNotifier {
                 queue.retryLater(msg, delay);
                 return true;
             }
-            mark(msg.incident(), n.seq(), "SENT", null);
+            mark(msg.incident(), n.seq(), "SENT", null, locale);
         }
         sql(c -> {
             completeIfDone(c, msg.incident(), clock.instant());
@@ -166,20 +166,24 @@ public class BreachNotifier {
         return out;
     }
 
-    /** SENT or FAILED, in its own commit; the address goes, only its keyed hash stays as evidence. */
-    private void mark(UUID incident, int seq, String status, String error) {
+    /**
+     * SENT or FAILED, in its own commit; the address goes, only its keyed hash stays as evidence. A sent
+     * notice records the language it was written in, which the report counts (issue 10: it counted the
+     * language asked for, "ky: 1" for a notice that went out in Uzbek).
+     */
+    private void mark(UUID incident, int seq, String status, String error, String sentLocale) {
         sql(c -> {
-            mark(c, incident, seq, status, error, clock.instant());
+            mark(c, incident, seq, status, error, sentLocale, clock.instant());
             return null;
         });
     }
 
     /** mark's statement on the caller's connection (package-level: the breach benchmark runs it too). */
-    static void mark(Connection c, UUID incident, int seq, String status, String error, Instant now)
-            throws SQLException {
+    static void mark(Connection c, UUID incident, int seq, String status, String error, String sentLocale,
+            Instant now) throws SQLException {
         BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
-                + " sent_at = ?, last_error = ? WHERE incident_id = ? AND seq = ?", status,
-                "SENT".equals(status) ? now : null, error, incident, seq);
+                + " sent_at = ?, last_error = ?, sent_locale = ? WHERE incident_id = ? AND seq = ?", status,
+                "SENT".equals(status) ? now : null, error, sentLocale, incident, seq);
     }
 
     private static void release(Connection c, UUID incident, List<Integer> seqs) throws SQLException {

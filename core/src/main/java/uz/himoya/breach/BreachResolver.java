@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.privacymap.PrivacyMap;
@@ -60,25 +62,38 @@ final class BreachResolver {
         }
     }
 
-    /** How many subjects with an address the selection would reach; changes nothing (dry runs). */
-    static int count(Connection c, PrivacyMap map, BreachCommand.Selection selection, Timestamp from, Timestamp to)
-            throws SQLException {
+    /**
+     * How many subjects with an address the selection would reach, per language asked for (the subject's
+     * own if the app offers it, else the app's default: the locale a notice row would get). Changes nothing.
+     */
+    static Map<String, Long> countByLocale(Connection c, PrivacyMap map, BreachCommand.Selection selection,
+            Timestamp from, Timestamp to) throws SQLException {
         Affected affected = affected(c, map, selection, from, to);
         PrivacyMap.Subject s = map.subject();
-        String sql = "SELECT count(*) FROM " + q(map.app().schema()) + "." + q(s.table()) + " s WHERE s."
-                + q(s.email()) + " IS NOT NULL"
-                + (affected == null ? "" : " AND s." + q(s.key()) + "::text IN (" + affected.sql() + ")");
+        String locale = s.locale().map(l -> "CASE WHEN s." + q(l) + " = ANY(?) THEN s." + q(l) + " ELSE ? END")
+                .orElse("?::text");
+        String sql = "SELECT " + locale + " AS locale, count(*) FROM " + q(map.app().schema()) + "." + q(s.table())
+                + " s WHERE s." + q(s.email()) + " IS NOT NULL"
+                + (affected == null ? "" : " AND s." + q(s.key()) + "::text IN (" + affected.sql() + ")")
+                + " GROUP BY 1 ORDER BY 1";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
+            if (s.locale().isPresent()) {
+                ps.setArray(i++, c.createArrayOf("text", map.app().locales().toArray()));
+            }
+            ps.setString(i++, map.app().defaultLocale());
             if (affected != null) {
                 for (Object p : affected.params()) {
                     ps.setObject(i++, p);
                 }
             }
+            Map<String, Long> out = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
             }
+            return out;
         }
     }
 

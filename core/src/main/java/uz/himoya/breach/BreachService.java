@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,11 @@ import uz.himoya.problem.Problem;
 public class BreachService {
     private static final Logger LOG = Logger.getLogger(BreachService.class);
 
-    /** A dry run's answer: how many would be told, and what each language's notice would say. */
-    public record DryRun(int count, Map<String, Sample> samples) {
+    /**
+     * A dry run's answer: how many would be told, what each language's notice would say, and a warning per
+     * language that affected users asked for but the incident has no text in (they get a fallback).
+     */
+    public record DryRun(int count, Map<String, Sample> samples, List<String> warnings) {
     }
 
     public record Sample(String subject, String text) {
@@ -55,8 +59,17 @@ public class BreachService {
 
     public DryRun dryRun(BreachCommand cmd) {
         PrivacyMap map = validator.validate(cmd);
-        int count = sql(c -> BreachResolver.count(c, map, cmd.selection(), BreachStore.ts(cmd.windowFrom()),
-                BreachStore.ts(cmd.windowTo())));
+        Map<String, Long> asked = sql(c -> BreachResolver.countByLocale(c, map, cmd.selection(),
+                BreachStore.ts(cmd.windowFrom()), BreachStore.ts(cmd.windowTo())));
+        int count = (int) asked.values().stream().mapToLong(Long::longValue).sum();
+        List<String> warnings = new ArrayList<>();
+        asked.forEach((locale, n) -> {
+            String sentIn = BreachMails.localeFor(locale, map.app(), cmd.content());
+            if (!sentIn.equals(locale)) {
+                warnings.add(locale + ": " + n + " affected user(s) asked for " + locale + ", but the incident has no "
+                        + locale + " text; their notice will be sent in " + sentIn + ".");
+            }
+        });
         BreachMails.Incident sample = new BreachMails.Incident(new UUID(0, 0), cmd.discoveredAt(), cmd.windowFrom(),
                 cmd.windowTo(), cmd.categories(), cmd.content());
         Map<String, Sample> samples = new LinkedHashMap<>();
@@ -64,7 +77,7 @@ public class BreachService {
             RenderedMail m = mails.render(map.app(), sample, locale);
             samples.put(locale, new Sample(m.subject(), m.text()));
         }
-        return new DryRun(count, samples);
+        return new DryRun(count, samples, warnings);
     }
 
     public BreachView register(BreachCommand cmd) {

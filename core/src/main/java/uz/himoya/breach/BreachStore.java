@@ -92,11 +92,14 @@ final class BreachStore {
         return counts;
     }
 
-    /** Notice counts per language, for the report. */
+    /**
+     * Sent notices per language they were sent in, for the report: what users received, which differs
+     * from what they asked for (locale) when the incident has no text in their language.
+     */
     static Map<String, Long> byLocale(Connection c, UUID id) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT locale, count(*) FROM breach_notice"
-                + " WHERE incident_id = ? GROUP BY locale ORDER BY locale")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT sent_locale, count(*) FROM breach_notice"
+                + " WHERE incident_id = ? AND status = 'SENT' GROUP BY sent_locale ORDER BY sent_locale")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -67,6 +67,14 @@ public interface HimoyaConfig {
         @WithDefault("P7D")
         Duration tokenTtl();
 
+        /**
+         * How long after a link lapsed it still shows what became of its request (expired: 410, confirmed,
+         * cancelled) instead of "not valid" (404). Only the link's hash is kept for it, which identifies
+         * nobody; the sweep's himoya:expired-tokens rule drops it after this.
+         */
+        @WithDefault("P30D")
+        Duration linkMemory();
+
         /** Intake calls allowed for one subject of one app per window before 429. */
         @WithDefault("10")
         int maxPerSubject();

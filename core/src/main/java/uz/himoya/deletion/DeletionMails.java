@@ -1,11 +1,18 @@
 package uz.himoya.deletion;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import uz.himoya.crypto.Secrets;
 import uz.himoya.notice.Dates;
 import uz.himoya.notice.Messages;
 import uz.himoya.notice.RenderedMail;
@@ -62,8 +69,16 @@ public class DeletionMails {
                 "<deletion-" + r.id + "-confirmation@himoya>");
     }
 
-    /** The confirm page for a token; r is null when the token matches nothing. */
-    public String page(PrivacyMap.App app, DeletionRequest r, String state, String token, String action,
+    /** The confirm page's HTML, and the CSP hash of its one inline style block (it has no script). */
+    public record Page(String html, String styleHash) {
+    }
+
+    /**
+     * The confirm page for a token; r is null when the token matches nothing. It names the app and who runs
+     * the page, and shows the request's short reference and the day it was made, so a subject can tell a
+     * real request from a phishing page and knows whom to ask.
+     */
+    public Page page(PrivacyMap.App app, DeletionRequest r, String state, String token, String action,
             String fallbackLocale) {
         Messages m = Messages.forLocale(r == null ? fallbackLocale : r.locale,
                 app == null ? fallbackLocale : app.defaultLocale());
@@ -72,7 +87,49 @@ public class DeletionMails {
         data.put("state", state);
         data.put("token", token == null ? "" : token);
         data.put("action", action);
-        return templates.render("confirm-page.html", data);
+        data.put("title", m.get(app == null ? "page.titleNoApp" : "page.title", values));
+        data.put("operator", m.get(app == null ? "page.operatorNoApp" : "page.operator", values));
+        data.put("hasRequest", r != null && app != null);
+        data.put("style", PageStyle.CSS);
+        return new Page(templates.render("confirm-page.html", data), PageStyle.HASH);
+    }
+
+    /** The page's stylesheet, inlined (one request, no other origin) and allowed by its hash in the CSP. */
+    private static final class PageStyle {
+        static final String CSS = read("himoya/templates/confirm-page.css");
+        static final String HASH = "sha256-" + Base64.getEncoder().encodeToString(Secrets.sha256(CSS));
+
+        private static String read(String resource) {
+            try (InputStream in = DeletionMails.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing " + resource);
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + resource, e);
+            }
+        }
+    }
+
+    /**
+     * To the app's privacy contact after the subject said "this wasn't me": in the app's default language
+     * (it goes to the app's staff, not to the subject), with the request's reference and id only.
+     */
+    public RenderedMail notMe(PrivacyMap.App app, DeletionRequest r) {
+        Messages m = Messages.forLocale(app.defaultLocale(), app.defaultLocale());
+        Map<String, String> values = new HashMap<>();
+        values.put("app", app.name());
+        values.put("contact", app.contactEmail());
+        values.put("ref", reference(r.id));
+        values.put("id", r.id.toString());
+        Map<String, Object> data = data(m, values);
+        return new RenderedMail(m.get("notMe.subject", values), templates.render("deletion-not-me.html", data),
+                templates.render("deletion-not-me.txt", data), "<deletion-" + r.id + "-not-me@himoya>");
+    }
+
+    /** The short reference a person reads and says on the phone: the id's first 8 hex digits, upper case. */
+    public static String reference(UUID id) {
+        return id.toString().substring(0, 8).toUpperCase(Locale.ROOT);
     }
 
     private static Map<String, String> values(PrivacyMap.App app, DeletionRequest r, Messages m) {
@@ -81,6 +138,7 @@ public class DeletionMails {
         v.put("contact", app.contactEmail());
         if (r != null) {
             v.put("id", r.id.toString());
+            v.put("ref", reference(r.id));
             v.put("dueAt", Dates.format(r.dueAt, m.locale(), app.jurisdiction().zone()));
             v.put("receivedAt", Dates.format(r.receivedAt, m.locale(), app.jurisdiction().zone()));
         }

@@ -20,7 +20,9 @@ public class DeletionRequest extends PanacheEntityBase {
 
     /** Which mail the request still owes its subject. */
     public enum MailPending {
-        VERIFICATION, CONFIRMATION
+        VERIFICATION, CONFIRMATION,
+        /** The app's privacy contact is still to be told that the subject said "this wasn't me". */
+        NOT_ME
     }
 
     @Id
@@ -74,11 +76,15 @@ public class DeletionRequest extends PanacheEntityBase {
     @Version
     public long version;
 
-    /** Drops every identifier of the subject: the request has no further use for them. */
+    /**
+     * Drops every identifier of the subject: the request has no further use for them. The link's hash is
+     * not one (a SHA-256 of a random token) and stays, so the link can still show what became of the
+     * request (confirmed, cancelled, expired); the sweep's himoya:expired-tokens rule drops it once the
+     * link lapsed longer ago than himoya.intake.link-memory.
+     */
     public void purgeSubject() {
         subjectRef = null;
         notifyAddress = null;
-        tokenHash = null;
         mailPending = null;
     }
 }

@@ -40,6 +40,12 @@ import uz.himoya.queue.JobQueue;
 public class DeletionService {
     private static final Logger LOG = Logger.getLogger(DeletionService.class);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+    /**
+     * Characters that make one address look like another: zero-width (U+200B-U+200D, U+2060, U+FEFF) and
+     * bidi controls (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). Refused even if SMTPUTF8 comes one day.
+     */
+    private static final Pattern INVISIBLE = Pattern
+            .compile("[\\u200B-\\u200F\\u202A-\\u202E\\u2060\\u2066-\\u2069\\uFEFF]");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     /** The answer to an intake call: the HTTP status to use and the request as the API shows it. */
@@ -53,6 +59,10 @@ public class DeletionService {
 
     /** The state behind a token, with what the page needs to render it. */
     public record TokenPage(PageState state, PrivacyMap.App app, DeletionRequest request) {
+    }
+
+    /** The answer to "this wasn't me": the page, and whether this call cancelled the request. */
+    public record NotMe(TokenPage page, boolean cancelledNow) {
     }
 
     private final AppRegistry apps;
@@ -150,6 +160,33 @@ public class DeletionService {
         return page;
     }
 
+    /**
+     * The subject's "this wasn't me": a request still awaiting verification is cancelled, nothing is erased,
+     * and the app's privacy contact is told (by the worker, from the request's state, so a queue or SMTP
+     * outage delays the notice but cannot lose it). Someone filed a request for this subject's account
+     * without them; the app should know, and the subject is shown whom to ask.
+     */
+    public NotMe notMe(String token) {
+        NotMe answer = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<DeletionRequest> found = byToken(token).map(this::expireIfLapsed);
+            if (found.isPresent() && found.get().status == DeletionStatus.AWAITING_VERIFICATION) {
+                DeletionRequest r = found.get();
+                r.status = DeletionStatus.CANCELLED;
+                r.cancelledAt = clock.instant();
+                r.purgeSubject();
+                r.mailPending = DeletionRequest.MailPending.NOT_ME;
+                r.enqueuedAt = null;
+                audit.record(r.id, "cancelled", "not-me");
+                return new NotMe(new TokenPage(PageState.CANCELLED, apps.require(r.appId).app(), r), true);
+            }
+            return new NotMe(page(found), false);
+        });
+        if (answer.cancelledNow()) {
+            enqueueIfNotYet(answer.page().request().id);
+        }
+        return answer;
+    }
+
     private TokenPage page(Optional<DeletionRequest> found) {
         if (found.isEmpty()) {
             return new TokenPage(PageState.INVALID, null, null);
@@ -182,14 +219,17 @@ public class DeletionService {
         return r;
     }
 
-    /** An unverified request whose link lapsed is EXPIRED, and keeps nothing of its subject. */
+    /**
+     * An unverified request whose link lapsed is EXPIRED, and keeps nothing of its subject. The link's hash
+     * stays (it identifies nobody), so the link keeps answering 410 with the expired page instead of a 404
+     * from its second use on; the sweep's himoya:expired-tokens rule drops it later.
+     */
     DeletionRequest expireIfLapsed(DeletionRequest r) {
         if (r.status == DeletionStatus.AWAITING_VERIFICATION && r.tokenExpiresAt != null
                 && clock.instant().isAfter(r.tokenExpiresAt)) {
             r.status = DeletionStatus.EXPIRED;
             r.expiredAt = clock.instant();
             r.purgeSubject();
-            r.tokenHash = null;
             audit.record(r.id, "expired", null);
         }
         return r;
@@ -245,7 +285,12 @@ public class DeletionService {
             }
         });
         cmd.subjectEmail().ifPresent(v -> {
-            if (!EMAIL.matcher(v.trim()).matches()) {
+            if (INVISIBLE.matcher(v).find() || !v.chars().allMatch(c -> c < 0x80)) {
+                // Mail goes out without SMTPUTF8 (RFC 6531), so only ASCII addresses can be sent as they are
+                // (uz.himoya.notice.MailGateway). The error names the field, never the value.
+                errors.add(new Problem.FieldError("subject.email",
+                        "must be an ASCII address, without zero-width or bidi control characters"));
+            } else if (!EMAIL.matcher(v.trim()).matches()) {
                 errors.add(new Problem.FieldError("subject.email", "is not an e-mail address"));
             }
         });

@@ -25,6 +25,7 @@ import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.policy.Locales;
 import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.SubjectFinder;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.queue.QueueMessage;
@@ -115,7 +116,8 @@ public class DeletionWorker {
             case QUEUED, IN_PROGRESS -> erase(id);
             case COMPLETED -> r.mailPending == DeletionRequest.MailPending.CONFIRMATION ? sendConfirmation(id)
                     : Outcome.DONE;
-            case CANCELLED, EXPIRED, FAILED -> Outcome.DONE;
+            case CANCELLED -> r.mailPending == DeletionRequest.MailPending.NOT_ME ? sendNotMe(id) : Outcome.DONE;
+            case EXPIRED, FAILED -> Outcome.DONE;
         };
     }
 
@@ -147,6 +149,24 @@ public class DeletionWorker {
             // Sent inside the transaction: if SMTP fails, the token and the flag roll back and the job retries.
             gateway.send(subject.get().email(), mail);
             audit.record(r.id, "verification-sent", null);
+            return Outcome.DONE;
+        });
+    }
+
+    /**
+     * Tells the app's privacy contact that the subject said "this wasn't me" (DeletionService.notMe): in the
+     * app's default language, with the request's reference only; the subject's identity is already purged.
+     */
+    private Outcome sendNotMe(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (r.status != DeletionStatus.CANCELLED || r.mailPending != DeletionRequest.MailPending.NOT_ME) {
+                return Outcome.DONE;
+            }
+            PrivacyMap.App app = apps.require(r.appId).app();
+            gateway.send(app.contactEmail(), mails.notMe(app, r));
+            r.mailPending = null;
+            audit.record(r.id, "contact-told", "not-me");
             return Outcome.DONE;
         });
     }

@@ -1,25 +1,60 @@
 package uz.himoya.notice;
 
-import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.mutiny.ext.mail.MailClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends rendered mails over SMTP (quarkus-mailer). Throws when the server refuses or is unreachable, so
- * the caller's transaction rolls back and the work is retried: no mail is marked sent that was not.
+ * Sends rendered mails over SMTP. Throws when the server refuses or is unreachable, so the caller's
+ * transaction rolls back and the work is retried: no mail is marked sent that was not.
+ *
+ * <p>It builds the message for the Vert.x mail client that quarkus-mailer configures (same settings, same
+ * pool) instead of going through quarkus-mailer's {@code Mail}: that one always hands the client a Cc
+ * list, empty or not, and the client then writes an empty {@code Cc:} header into every mail (issue 10).
+ * Here every header is one Himoya means to send.
+ *
+ * <p>Addresses go out as ASCII only: the client speaks no SMTPUTF8 (RFC 6531), so a non-ASCII address
+ * would reach the server as raw bytes. The intake refuses such addresses (422); an address read from an
+ * app's own records is refused here, before connecting, with the reply a server without SMTPUTF8 gives
+ * (553 5.6.7), which callers already treat as a permanent refusal.
  */
 @ApplicationScoped
 public class MailGateway {
-    private final Mailer mailer;
+    /** Matches quarkus-mailer's blocking send. */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
-    public MailGateway(Mailer mailer) {
-        this.mailer = mailer;
+    private final MailClient client;
+    private final String from;
+
+    public MailGateway(MailClient client, @ConfigProperty(name = "quarkus.mailer.from") String from) {
+        this.client = client;
+        this.from = from;
+    }
+
+    /** Thrown for an address Himoya will not put on the wire; permanent, like an SMTP 5xx reply. */
+    public static final class AddressRefused extends RuntimeException {
+        AddressRefused() {
+            super("553 5.6.7 non-ASCII address: SMTPUTF8 is not used (address not shown)", null, false, false);
+        }
     }
 
     public void send(String to, RenderedMail mail) {
-        mailer.send(Mail.withHtml(to, mail.subject(), mail.html())
-                .setText(mail.text())
-                .addHeader("Message-ID", mail.messageId())
-                .addHeader("Auto-Submitted", "auto-generated"));
+        if (!ascii(to)) {
+            throw new AddressRefused();
+        }
+        MailMessage m = new MailMessage().setFrom(from).setTo(to).setSubject(mail.subject()).setText(mail.text())
+                .setHtml(mail.html());
+        if (mail.messageId() != null) {
+            m.addHeader("Message-ID", mail.messageId());
+        }
+        m.addHeader("Auto-Submitted", "auto-generated");
+        client.sendMail(m).await().atMost(SEND_TIMEOUT);
+    }
+
+    /** Printable ASCII only: no control, zero-width or bidi characters either. */
+    static boolean ascii(String address) {
+        return address != null && !address.isEmpty() && address.chars().allMatch(c -> c > 0x20 && c < 0x7F);
     }
 }

@@ -12,7 +12,9 @@ import uz.himoya.config.HimoyaConfig;
  * <ul>
  * <li>{@code himoya:unverified-requests}: requests whose verification link lapsed become EXPIRED and lose
  * every identifier of their subject, exactly as DeletionService.expireIfLapsed does when one is read;</li>
- * <li>{@code himoya:expired-tokens}: the hash of a lapsed link of a request that moved on;</li>
+ * <li>{@code himoya:expired-tokens}: the hash of a link of a request that moved on, once the link lapsed
+ * longer ago than himoya.intake.link-memory (until then the link shows the request's state, 410 if it
+ * expired; the hash identifies nobody);</li>
  * <li>{@code himoya:idempotency-records} and {@code himoya:intake-rate}: past their replay and rate windows;</li>
  * <li>{@code himoya:retention-runs}: run records past himoya.retention.run-retention.</li>
  * </ul>
@@ -30,11 +32,12 @@ public final class OwnRules {
         Duration idempotency = config.intake().idempotencyTtl();
         Duration rateWindow = config.intake().rateWindow();
         Duration runs = config.retention().runRetention();
+        Duration linkMemory = config.intake().linkMemory();
         return List.of(
                 new OwnRule("himoya:unverified-requests", "EXPIRE", "deletion_request", List.of("id"),
                         "app_id = ? AND status = 'AWAITING_VERIFICATION' AND token_expires_at < ?",
                         "UPDATE deletion_request t SET status = 'EXPIRED', expired_at = ?, subject_ref = NULL,"
-                                + " notify_address = NULL, token_hash = NULL, mail_pending = NULL, " + OPEN_LOCK,
+                                + " notify_address = NULL, mail_pending = NULL, " + OPEN_LOCK,
                         "audited AS (INSERT INTO audit_event (request_id, at, event, detail)"
                                 + " SELECT id, ?, 'expired', 'retention-sweep' FROM changed)",
                         2, UnaryOperator.identity()),
@@ -42,7 +45,7 @@ public final class OwnRules {
                         "app_id = ? AND token_hash IS NOT NULL AND status <> 'AWAITING_VERIFICATION'"
                                 + " AND token_expires_at < ?",
                         "UPDATE deletion_request t SET token_hash = NULL, " + OPEN_LOCK, "", 0,
-                        UnaryOperator.identity()),
+                        asOf -> asOf.minus(linkMemory)),
                 new OwnRule("himoya:idempotency-records", "DELETE", "idempotency_record",
                         List.of("app_id", "idem_key"),
                         "app_id = ? AND created_at < ?", "DELETE FROM idempotency_record t", "", 0,

@@ -121,8 +121,11 @@ public final class CorePrimers {
                     r.completedAt = r.receivedAt;
                     mails.verification(app.app(), r, config.publicBaseUrl() + "/v1/confirm?token=priming");
                     mails.confirmation(app.app(), r, new Receipt(r.completedAt, false, List.of()));
-                    mails.page(app.app(), r, "CONFIRMABLE", "priming", "confirm", locale);
+                    mails.page(app.app(), r, "form", "priming", "confirm", locale);
                 }
+                DeletionRequest denied = new DeletionRequest();
+                denied.id = new UUID(0, 0);
+                mails.notMe(app.app(), denied);
             }
         }
     }

@@ -54,6 +54,7 @@ public class DeletionRedrive implements WatchdogCheck {
                 OR (status = 'AWAITING_VERIFICATION' AND mail_pending = 'VERIFICATION' AND token_expires_at > ?
                     AND (enqueued_at IS NULL OR enqueued_at < ?))
                 OR (status = 'COMPLETED' AND mail_pending = 'CONFIRMATION' AND (enqueued_at IS NULL OR enqueued_at < ?))
+                OR (status = 'CANCELLED' AND mail_pending = 'NOT_ME' AND (enqueued_at IS NULL OR enqueued_at < ?))
                 ORDER BY received_at LIMIT 1000""")) {
             Timestamp at = Timestamp.from(now);
             Timestamp stale = Timestamp.from(now.minus(config.watchdog().redriveAfter()));
@@ -63,6 +64,7 @@ public class DeletionRedrive implements WatchdogCheck {
             ps.setTimestamp(4, at);
             ps.setTimestamp(5, stale);
             ps.setTimestamp(6, stale);
+            ps.setTimestamp(7, stale); // a "this wasn't me" notice to the app's contact still owed
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     stuck.add(rs.getObject(1, UUID.class));

@@ -29,7 +29,7 @@ import uz.himoya.privacymap.AppRegistry;
  * application (its transactions go through QuarkusTransaction, which needs the Arc container), so
  * {@link Notifier#process} repeats its {@code process} step by step around BreachNotifier's own
  * statements (claim, mark, completeIfDone) and everything else Himoya's own: BreachStore, BreachMails,
- * RateLimiter, MailGateway over quarkus-mailer's own Mailer implementation.
+ * RateLimiter, MailGateway over the Vert.x mail client quarkus-mailer configures.
  */
 public final class BreachResolveBench {
 
@@ -186,7 +186,7 @@ public final class BreachResolveBench {
                 gateway.send(n.address(), mail);
                 long d = System.nanoTime();
                 sql(c -> {
-                    BreachNotifier.mark(c, msg.incident(), n.seq(), "SENT", null, clock.instant());
+                    BreachNotifier.mark(c, msg.incident(), n.seq(), "SENT", null, locale, clock.instant());
                     return null;
                 });
                 long e = System.nanoTime();

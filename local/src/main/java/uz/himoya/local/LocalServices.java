@@ -2,8 +2,6 @@ package uz.himoya.local;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.internet.MimeMessage;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -32,37 +30,13 @@ public final class LocalServices {
         EmbeddedDatabase.start(PG_PORT, Files.createDirectories(root.resolve("local-data/pg")));
         EmbeddedDatabase.loadDemo();
         GreenMail smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        LocalMailbox.attach(smtp, mailbox);
         smtp.start();
-        Thread writer = new Thread(() -> writeMail(smtp, mailbox), "mailbox-writer");
-        writer.setDaemon(true);
-        writer.start();
         System.out.println("[local] PostgreSQL on 127.0.0.1:" + PG_PORT + " (demo app in schema demo_app)");
         System.out.println("[local] SMTP on 127.0.0.1:" + SMTP_PORT + ", mail written to " + mailbox);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             smtp.stop();
             EmbeddedDatabase.stop();
         }));
-    }
-
-    /** Polls the SMTP server and writes each new mail once, numbered in arrival order. */
-    private static void writeMail(GreenMail smtp, Path mailbox) {
-        int written = 0;
-        while (true) {
-            try {
-                MimeMessage[] received = smtp.getReceivedMessages();
-                for (; written < received.length; written++) {
-                    Path file = mailbox.resolve(String.format("%03d.eml", written + 1));
-                    try (OutputStream out = Files.newOutputStream(file)) {
-                        received[written].writeTo(out);
-                    }
-                    System.out.println("[local] mail " + file.getFileName() + " written");
-                }
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                System.err.println("[local] could not write a mail: " + e.getClass().getSimpleName());
-            }
-        }
     }
 }

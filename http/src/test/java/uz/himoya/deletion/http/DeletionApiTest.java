@@ -146,6 +146,21 @@ class DeletionApiTest {
     }
 
     @Test
+    void shouldRefuseWith422NamingTheFieldOnly_whenEmailIsNotAsciiOrHasInvisibleCharacters() {
+        // Issue 10: these were accepted, and a non-ASCII address went out as raw bytes without SMTPUTF8
+        for (String email : new String[] { "dilnoza@d\u0435mo.example", "dil\u200Bnoza@demo.example",
+                "dilnoza@demo.example\uFEFF", "\u202Edilnoza@demo.example", "dilnoza\u2066@demo.example",
+                "\u200Edilnoza@demo.example", "dilnoza@demo\u2060.example", "дилноза@demo.example" }) {
+            String body = submit("{\"subject\":{\"email\":\"" + email + "\"}}").then().statusCode(422)
+                    .contentType("application/problem+json").body("errors.field", hasItem("subject.email"))
+                    .extract().asString();
+            assertThat(body).as("the value is never echoed").doesNotContain("dilnoza").doesNotContain("дилноза");
+        }
+        assertThat(Himoya.count("SELECT count(*) FROM deletion_request")).isZero();
+        submit("{\"subject\":{\"email\":\"dilnoza@demo.example\"}}").then().statusCode(202);
+    }
+
+    @Test
     void shouldAnswer429_whenOneSubjectIsRequestedTooOften() {
         for (int i = 0; i < 5; i++) {
             submit("{\"subject\":{\"id\":\"1006\"}}").then().statusCode(202);

@@ -15,9 +15,6 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.narayana.NarayanaTransactionIntegration;
-import io.quarkus.mailer.Mailer;
-import io.quarkus.mailer.SentMail;
-import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.HtmlEscaper;
 import io.quarkus.qute.Variant;
@@ -25,9 +22,6 @@ import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
-import jakarta.enterprise.util.TypeLiteral;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -41,8 +35,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.JarURLConnection;
@@ -71,7 +63,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -109,8 +100,8 @@ import uz.himoya.testing.EmbeddedDatabase;
  * <p><b>Part B, sending.</b> N notices (default 100,000) to an SMTP sink on loopback. Himoya's side is
  * BreachNotifier's per-message work (see {@link BreachResolveBench.Notifier}): per queue message of 200
  * notices, find the incident, claim with UPDATE ... RETURNING, render once per language, send each with
- * MailGateway over quarkus-mailer's own Mailer implementation (Vert.x mail client, configured with
- * quarkus-mailer's defaults), mark each SENT in its own JTA transaction (Narayana + Agroal, as in
+ * MailGateway over the Vert.x mail client (configured with quarkus-mailer's defaults), mark each SENT in
+ * its own JTA transaction (Narayana + Agroal, as in
  * Quarkus). One notifier per connection, each with its own mailer, pool and datasource, like one function
  * instance each. The baseline sends the same rendered messages with a bare Jakarta Mail (Angus) loop, one
  * Transport per connection, no database.
@@ -565,7 +556,7 @@ public final class BreachBenchmark {
                 System.out.println("  " + p);
             }
             System.out.println("  Himoya        BreachNotifier's steps per queue message of " + BATCH + " (find, claim"
-                    + " UPDATE..RETURNING, render per language, MailGateway -> quarkus-mailer BlockingMailerImpl ->"
+                    + " UPDATE..RETURNING, render per language, MailGateway ->"
                     + " Vert.x mail client, mark SENT in its own JTA commit, completeIfDone); one notifier per"
                     + " connection, each with its own mailer + Agroal pool (Narayana JTA)");
             System.out.println("  baseline      bare Jakarta Mail (Angus) loop, one Transport per connection, same"
@@ -1008,7 +999,7 @@ public final class BreachBenchmark {
     }
 
     /**
-     * quarkus-mailer's blocking Mailer over its MutinyMailerImpl and a Vert.x MailClient configured as
+     * MailGateway over a Vert.x MailClient configured as quarkus-mailer's
      * Mailers.toVertxMailConfig does with the defaults (keep-alive, max-pool-size 10, pipelining, pool
      * cleaner 1 s, keep-alive timeout 300 s, 60 s send timeout) and the local profile's start-tls=DISABLED.
      * The implementation classes' constructors are package-private, so they are called reflectively.
@@ -1036,12 +1027,8 @@ public final class BreachBenchmark {
                     .setSsl(false)
                     .setMetricsName("mail");
             client = MailClient.create(vertx, cfg);
-            Object reactive = construct("io.quarkus.mailer.runtime.MutinyMailerImpl",
-                    io.vertx.mutiny.core.Vertx.newInstance(vertx), io.vertx.mutiny.ext.mail.MailClient.newInstance(client),
-                    null, FROM, null, false, List.of(), false, false, new NoObservers());
-            Mailer blocking = (Mailer) construct("io.quarkus.mailer.runtime.BlockingMailerImpl",
-                    (ReactiveMailer) reactive, Duration.ofSeconds(60));
-            gateway = new MailGateway(blocking);
+            // MailGateway drives the Vert.x client itself (no quarkus-mailer Mail: it wrote an empty Cc).
+            gateway = new MailGateway(io.vertx.mutiny.ext.mail.MailClient.newInstance(client), FROM);
         }
 
         MailGateway gateway() {
@@ -1055,51 +1042,6 @@ public final class BreachBenchmark {
             } catch (Exception e) {
                 System.out.println("[bench] closing a mail client: " + e);
             }
-        }
-
-        private static Object construct(String className, Object... args) throws ReflectiveOperationException {
-            Class<?> c = Class.forName(className);
-            for (Constructor<?> k : c.getDeclaredConstructors()) {
-                if (k.getParameterCount() == args.length) {
-                    k.setAccessible(true);
-                    return k.newInstance(args);
-                }
-            }
-            throw new NoSuchMethodException(className + " has no constructor with " + args.length + " parameters");
-        }
-    }
-
-    /** CDI's Event<SentMail> with no observers, as in Himoya (nothing observes sent mails). */
-    private static final class NoObservers implements Event<SentMail> {
-        @Override
-        public void fire(SentMail event) {
-        }
-
-        @Override
-        public <U extends SentMail> CompletionStage<U> fireAsync(U event) {
-            return java.util.concurrent.CompletableFuture.completedFuture(event);
-        }
-
-        @Override
-        public <U extends SentMail> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-            return java.util.concurrent.CompletableFuture.completedFuture(event);
-        }
-
-        @Override
-        public Event<SentMail> select(Annotation... qualifiers) {
-            return this;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <U extends SentMail> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
-            return (Event<U>) (Event<?>) this;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <U extends SentMail> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            return (Event<U>) (Event<?>) this;
         }
     }
 
