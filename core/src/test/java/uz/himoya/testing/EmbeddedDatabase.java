@@ -71,7 +71,8 @@ public final class EmbeddedDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        for (String v : new String[] {"V1__deletion", "V2__breach", "V3__retention", "V4__row_identity"}) {
+        for (String v : new String[] {"V1__deletion", "V2__breach", "V3__retention", "V4__row_identity",
+                "V5__not_me_and_sent_locale"}) {
             run("db/migration/" + v + ".sql");
         }
     }
