@@ -1,13 +1,15 @@
 package uz.himoya.breach;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
 import java.util.UUID;
+import uz.himoya.json.StrictJson;
+import uz.himoya.problem.Problem;
 
 /** {"incidentId","fromSeq","toSeq","retry"}: which notices a notifier invocation works on. */
 public record BreachMessage(UUID incident, int fromSeq, int toSeq, int retry) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The message as it travels; read by StrictJson, so an extra or misspelt field makes it poison. */
+    private record Wire(UUID incidentId, int fromSeq, int toSeq, Optional<Integer> retry) {
+    }
 
     public static String body(UUID incident, int fromSeq, int toSeq, int retry) {
         return "{\"incidentId\":\"" + incident + "\",\"fromSeq\":" + fromSeq + ",\"toSeq\":" + toSeq + ",\"retry\":"
@@ -15,20 +17,17 @@ public record BreachMessage(UUID incident, int fromSeq, int toSeq, int retry) {
     }
 
     public static Optional<BreachMessage> parse(String body) {
+        if (body == null) {
+            return Optional.empty();
+        }
         try {
-            JsonNode n = JSON.readTree(body);
-            if (n == null || !n.path("incidentId").isTextual() || !n.path("fromSeq").isInt()
-                    || !n.path("toSeq").isInt()) {
+            Wire w = StrictJson.read(body, Wire.class);
+            int retry = w.retry().orElse(0);
+            if (w.fromSeq() < 1 || w.toSeq() < w.fromSeq() || retry < 0) {
                 return Optional.empty();
             }
-            int from = n.get("fromSeq").intValue();
-            int to = n.get("toSeq").intValue();
-            if (from < 1 || to < from) {
-                return Optional.empty();
-            }
-            return Optional.of(new BreachMessage(UUID.fromString(n.get("incidentId").asText()), from, to,
-                    n.path("retry").asInt(0)));
-        } catch (Exception e) {
+            return Optional.of(new BreachMessage(w.incidentId(), w.fromSeq(), w.toSeq(), retry));
+        } catch (Problem p) {
             return Optional.empty();
         }
     }

@@ -7,6 +7,7 @@ import uz.himoya.policy.Locales;
 import uz.himoya.privacymap.AppRegistry;
 import uz.himoya.privacymap.DataCategory;
 import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.json.StrictJson;
 import uz.himoya.problem.Problem;
 
 /** Every rule an incident must meet before anything is stored; all field errors come in one 422. */
@@ -41,8 +42,12 @@ final class BreachValidator {
         if (cmd.categories() == null || cmd.categories().isEmpty()) {
             errors.add(new Problem.FieldError("categories", "name at least one affected data category"));
         } else {
-            cmd.categories().stream().filter(c -> !DataCategory.ALL.contains(c)).forEach(c -> errors.add(
-                    new Problem.FieldError("categories", "unknown category '" + c + "'; valid: " + DataCategory.ALL)));
+            for (int i = 0; i < cmd.categories().size(); i++) {
+                if (!DataCategory.ALL.contains(cmd.categories().get(i))) {
+                    errors.add(new Problem.FieldError("categories[" + i + "]", "is not a data category; valid: "
+                            + DataCategory.ALL));
+                }
+            }
         }
         if (map != null) {
             content(map.app(), cmd.content(), errors);
@@ -72,8 +77,10 @@ final class BreachValidator {
         if (content == null) {
             return;
         }
-        content.forEach((locale, c) -> {
-            if (Locales.canonical(locale).filter(app.locales()::contains).isEmpty()) {
+        content.forEach((key, c) -> {
+            // The key is what was sent: it appears in a field name only if it is a plain identifier.
+            String locale = StrictJson.fieldName(key);
+            if (Locales.canonical(key).filter(app.locales()::contains).isEmpty()) {
                 errors.add(new Problem.FieldError("content." + locale, "unsupported locale; the app's locales are "
                         + app.locales()));
             }
@@ -92,8 +99,7 @@ final class BreachValidator {
             case BreachCommand.Selector s -> {
                 List<String> names = map.breachSelectors().stream().map(PrivacyMap.BreachSelector::name).toList();
                 if (!names.contains(s.name())) {
-                    errors.add(new Problem.FieldError("affected.selector", "unknown selector '" + s.name()
-                            + "'; the privacy map declares " + names));
+                    errors.add(new Problem.FieldError("affected.selector", "is not a selector of the app's privacy map; it declares " + names));
                 }
             }
             case BreachCommand.All a -> {

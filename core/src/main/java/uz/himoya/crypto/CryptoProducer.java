@@ -5,6 +5,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import uz.himoya.config.HimoyaConfig;
 
 /** Time and randomness are injected, so deadlines and tokens are testable without sleeping. */
@@ -17,9 +18,13 @@ public class CryptoProducer {
         return new Secrets(config.crypto().secret(), new SecureRandom());
     }
 
+    /**
+     * Whole milliseconds: what an answer shows right away (a 202's receivedAt) is then exactly what the
+     * database keeps (microseconds) and every later answer shows.
+     */
     @Produces
     @Singleton
     Clock clock() {
-        return Clock.systemUTC();
+        return Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
     }
 }

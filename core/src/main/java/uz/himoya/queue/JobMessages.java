@@ -2,13 +2,13 @@ package uz.himoya.queue;
 
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import uz.himoya.json.StrictJson;
+import uz.himoya.problem.Problem;
 
-/** The job message format: {"requestId":"&lt;uuid&gt;"}. */
+/** The job message format: {"requestId":"&lt;uuid&gt;"}, read strictly like every other JSON input. */
 public final class JobMessages {
-    private static final Pattern REQUEST_ID = Pattern.compile(
-            "^\\s*\\{\\s*\"requestId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"\\s*}\\s*$");
+    private record Job(UUID requestId) {
+    }
 
     private JobMessages() {
     }
@@ -17,17 +17,14 @@ public final class JobMessages {
         return "{\"requestId\":\"" + requestId + "\"}";
     }
 
+    /** Empty for anything else, extra fields and a second document included: such a message is poison. */
     public static Optional<UUID> requestId(String body) {
         if (body == null) {
             return Optional.empty();
         }
-        Matcher m = REQUEST_ID.matcher(body);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(UUID.fromString(m.group(1)));
-        } catch (IllegalArgumentException e) {
+            return Optional.of(StrictJson.read(body, Job.class).requestId());
+        } catch (Problem p) {
             return Optional.empty();
         }
     }

@@ -1,13 +1,12 @@
 package uz.himoya.retention;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
+import uz.himoya.json.StrictJson;
+import uz.himoya.problem.Problem;
 
 /**
  * The message a sweep short of time leaves on the retention queue: {"runId": "...", "timeBudget": "PT5M"}.
@@ -23,18 +22,14 @@ public record Continuation(UUID runId, Optional<Duration> timeBudget) {
         return n.toString();
     }
 
-    /** Empty for anything that is not a continuation message. */
+    /** Empty for anything that is not exactly a continuation message (read by StrictJson). */
     public static Optional<Continuation> parse(String body) {
+        if (body == null) {
+            return Optional.empty();
+        }
         try {
-            JsonNode n = body == null ? null : JSON.readTree(body);
-            if (n == null || !n.isObject() || !n.path("runId").isTextual()) {
-                return Optional.empty();
-            }
-            Optional<Duration> budget = n.path("timeBudget").isTextual()
-                    ? Optional.of(Duration.parse(n.get("timeBudget").asText()))
-                    : Optional.empty();
-            return Optional.of(new Continuation(UUID.fromString(n.get("runId").asText()), budget));
-        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
+            return Optional.of(StrictJson.read(body, Continuation.class));
+        } catch (Problem p) {
             return Optional.empty();
         }
     }

@@ -24,7 +24,7 @@ public class RetentionRuns {
     /** Newest first; limit 1 to 200. An unknown app is a 422, not an empty list that hides a typo. */
     public List<RunView> list(Optional<String> appId, int limit) {
         if (appId.isPresent() && apps.find(appId.get()).isEmpty()) {
-            throw Problem.validation(List.of(new Problem.FieldError("app", "unknown app '" + appId.get() + "'")));
+            throw Problem.validation(List.of(new Problem.FieldError("app", "is not an app this deployment serves")));
         }
         if (limit < 1 || limit > 200) {
             throw Problem.validation(List.of(new Problem.FieldError("limit", "must be 1 to 200")));

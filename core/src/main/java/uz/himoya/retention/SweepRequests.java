@@ -31,16 +31,16 @@ final class SweepRequests {
     void validate(SweepOptions o) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (o.app().isPresent() && apps.find(o.app().get()).isEmpty()) {
-            errors.add(new Problem.FieldError("app", "unknown app '" + o.app().get() + "'; this deployment serves "
+            errors.add(new Problem.FieldError("app", "is not an app this deployment serves; it serves "
                     + config.apps()));
         } else if (o.app().isEmpty() && !o.rules().isEmpty()) {
             errors.add(new Problem.FieldError("rules", "name the app whose rules to sweep"));
         } else if (o.app().isPresent()) {
             Map<String, SweepRule> rules = plans.rules(o.app().get());
-            for (String r : o.rules()) {
-                if (!rules.containsKey(r)) {
-                    errors.add(new Problem.FieldError("rules", "unknown rule '" + r + "' of app " + o.app().get()
-                            + "; valid: " + rules.keySet()));
+            for (int i = 0; i < o.rules().size(); i++) {
+                if (!rules.containsKey(o.rules().get(i))) {
+                    errors.add(new Problem.FieldError("rules[" + i + "]", "is not a rule of this app; valid: "
+                            + rules.keySet()));
                 }
             }
         }

@@ -123,8 +123,8 @@ public class Watchdog {
 
     private void validate(Optional<String> app) {
         if (app.isPresent() && apps.find(app.get()).isEmpty()) {
-            throw Problem.validation(List.of(new Problem.FieldError("app", "unknown app '" + app.get()
-                    + "'; this deployment serves " + config.apps())));
+            throw Problem.validation(List.of(new Problem.FieldError("app",
+                    "is not an app this deployment serves; it serves " + config.apps())));
         }
     }
 

@@ -218,13 +218,15 @@ class RetentionSweepFunctionTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "{\"app\":\"nope\"} | unknown app 'nope'",
-            "{\"app\":\"demo\",\"rules\":[\"orders\"]} | unknown rule 'orders' of app demo; valid: [",
+            "{\"app\":\"nope\"} | app: is not an app this deployment serves",
+            "{\"app\":\"demo\",\"rules\":[\"orders\"]} | rules[0]: is not a rule of this app; valid: [",
             "{\"rules\":[\"access_logs\"]} | rules: name the app",
-            "{\"app\":\"demo\",\"timeBudget\":\"5 minutes\"} | timeBudget: is not a non-negative ISO-8601 duration",
+            "{\"app\":\"demo\",\"timeBudget\":\"5 minutes\"} | timeBudget: must be an ISO-8601 duration",
             "{\"app\":\"demo\",\"dryrun\":true} | dryrun: is not a known field",
+            "{\"app\":\"demo\",\"app\":\"*\"} | Duplicate field",
+            "{\"app\":\"demo\",\"timeBudget\":\"-PT5M\"} | timeBudget: must not be negative",
             "{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"detail\":{}} | unsupported EventBridge event",
-            "{\"detail-type\":\"Scheduled Event\",\"detail\":{\"app\":42}} | app: must be a non-empty string" })
+            "{\"detail-type\":\"Scheduled Event\",\"detail\":{\"app\":42}} | app: must be a string" })
     void shouldFailWithClearMessageAndChangeNothing_whenEventIsBad(String event, String message) {
         Response r = Sweeps.invoke(event);
 

@@ -161,7 +161,7 @@ class DeadlineWatchdogFunctionTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "{\"app\":\"nope\"} | unknown app 'nope'",
+            "{\"app\":\"nope\"} | app: is not an app this deployment serves",
             "{\"detail-type\":\"Scheduled Event\",\"detail\":{\"apps\":[\"demo\"]}} | apps: is not a known field",
             "{\"Records\":[{\"messageId\":\"m1\",\"body\":\"{}\",\"eventSource\":\"aws:sqs\"}]} | takes scheduled events" })
     void shouldFailWithClearMessage_whenEventIsBad(String event, String message) {

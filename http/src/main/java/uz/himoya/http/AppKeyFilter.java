@@ -12,7 +12,6 @@ import uz.himoya.privacymap.AppRegistry;
  */
 public class AppKeyFilter {
     public static final String APP = "himoya.app";
-    private static final String PREFIX = "Bearer ";
 
     private final ApiKeys keys;
     private final AppRegistry apps;
@@ -29,13 +28,10 @@ public class AppKeyFilter {
             return null;
         }
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String app = header != null && header.startsWith(PREFIX)
-                ? keys.appFor(header.substring(PREFIX.length()).trim()).filter(a -> apps.find(a).isPresent())
-                        .orElse(null)
-                : null;
+        String app = Bearer.token(header).flatMap(keys::appFor).filter(a -> apps.find(a).isPresent()).orElse(null);
         if (app == null) {
             return jakarta.ws.rs.core.Response.fromResponse(Problems.response(401, "unauthorized",
-                    "Unauthorized", "Send a valid app key as Authorization: Bearer <key>.", path))
+                    "Unauthorized", "Send a valid app key as Authorization: Bearer <key>."))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
         }
         ctx.setProperty(APP, app);

@@ -15,11 +15,11 @@ public class BodyLimitFilter {
             try {
                 if (Long.parseLong(length.trim()) > Bodies.MAX_BYTES) {
                     return Problems.response(413, "payload-too-large", "Payload too large",
-                            "The body is over 64 KiB.", ctx.getUriInfo().getPath());
+                            "The body is over 64 KiB.");
                 }
             } catch (NumberFormatException e) {
                 return Problems.response(400, "bad-content-length", "Bad Content-Length",
-                        "Content-Length is not a number.", ctx.getUriInfo().getPath());
+                        "Content-Length is not a number.");
             }
         }
         return null;

@@ -15,7 +15,6 @@ import uz.himoya.crypto.Secrets;
  */
 public class OpsKeyFilter {
     public static final List<String> OPS_PREFIXES = List.of("/v1/ops", "/v1/breaches", "/v1/holds", "/v1/retention");
-    private static final String PREFIX = "Bearer ";
 
     private final byte[] opsKeyHash;
 
@@ -30,11 +29,11 @@ public class OpsKeyFilter {
             return null;
         }
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
-        boolean ok = opsKeyHash != null && header != null && header.startsWith(PREFIX)
-                && MessageDigest.isEqual(opsKeyHash, Secrets.sha256(header.substring(PREFIX.length()).trim()));
+        boolean ok = opsKeyHash != null && Bearer.token(header)
+                .filter(t -> MessageDigest.isEqual(opsKeyHash, Secrets.sha256(t))).isPresent();
         if (!ok) {
             return Response.fromResponse(Problems.response(401, "unauthorized", "Unauthorized",
-                    "Ops routes need the ops key as Authorization: Bearer <key>.", path))
+                    "Ops routes need the ops key as Authorization: Bearer <key>."))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
         }
         return null;

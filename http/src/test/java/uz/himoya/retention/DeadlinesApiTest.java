@@ -73,7 +73,7 @@ class DeadlinesApiTest {
         given().get("/v1/ops/deadlines").then().statusCode(401).contentType("application/problem+json");
         given().header("Authorization", "Bearer demo-test-key").get("/v1/ops/deadlines").then().statusCode(401);
         given().header("Authorization", OPS).get("/v1/ops/deadlines?app=nope").then().statusCode(422)
-                .contentType("application/problem+json").body(containsString("unknown app 'nope'"));
+                .contentType("application/problem+json").body(containsString("is not an app this deployment serves"));
         given().header("Authorization", OPS).contentType(ContentType.JSON).body("{\"ap\":\"demo\"}")
                 .post("/v1/ops/watchdog").then().statusCode(422).body(containsString("ap"));
         assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty();

@@ -117,7 +117,7 @@ class HoldApiTest {
             "POST | /v1/holds/demo | {\"subject\":{\"id\":\"1005\"},\"reason\":\"x\",\"until\":\"2027\"} | ops | 422 | until",
             "POST | /v1/holds/demo | {\"subject\":{},\"reason\":\"x\"} | ops | 422 | subject",
             "POST | /v1/holds/demo | {\"subject\":{\"id\":\"999999\"},\"reason\":\"x\"} | ops | 422 | no subject of app demo",
-            "POST | /v1/holds/demo/00000000-0000-4000-8000-000000000000/lift | | ops | 404 | not-found",
+            "POST | /v1/holds/demo/00000000-0000-4000-8000-000000000000/lift | {} | ops | 404 | not-found",
             "DELETE | /v1/holds/demo/not-a-uuid | | ops | 404 | not-found",
             "GET | /v1/holds/nope | | ops | 404 | not-found" })
     void shouldAnswerProblemAndChangeNothing_whenCallIsBad(String method, String path, String body, String auth,

@@ -41,7 +41,7 @@ class RetentionRunApiTest {
     @Test
     void shouldSweepAndShowWhatWasRemoved_whenOpsStartARun() {
         // Act
-        String id = ops().body("{\"app\":\"demo\"}").post("/v1/retention/runs").then().statusCode(201)
+        String id = ops().body("{\"app\":\"demo\",\"dryRun\":false}").post("/v1/retention/runs").then().statusCode(201)
                 .body("runs", hasSize(1)).body("runs[0].status", equalTo("COMPLETED"))
                 .body("runs[0].trigger", equalTo("ops")).extract().path("runs[0].id");
 
@@ -68,15 +68,15 @@ class RetentionRunApiTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "POST | /v1/retention/runs | {\"app\":\"nope\"} | ops | 422 | unknown app 'nope'",
-            "POST | /v1/retention/runs | {\"app\":\"demo\",\"rules\":[\"orders\"]} | ops | 422 | unknown rule 'orders'",
+            "POST | /v1/retention/runs | {\"app\":\"nope\",\"dryRun\":false} | ops | 422 | is not an app this deployment serves",
+            "POST | /v1/retention/runs | {\"app\":\"demo\",\"dryRun\":false,\"rules\":[\"orders\"]} | ops | 422 | is not a rule of this app",
             "POST | /v1/retention/runs | {\"app\":\"demo\",\"dryRun\":\"yes\"} | ops | 422 | dryRun",
             "POST | /v1/retention/runs | {\"app\": | ops | 400 | malformed-json",
-            "POST | /v1/retention/runs | {\"app\":\"demo\"} | Bearer demo-test-key | 401 | unauthorized",
+            "POST | /v1/retention/runs | {\"app\":\"demo\",\"dryRun\":false} | Bearer demo-test-key | 401 | unauthorized",
             "GET | /v1/retention/runs/00000000-0000-4000-8000-000000000000 | | ops | 404 | not-found",
             "GET | /v1/retention/runs/not-a-uuid | | ops | 404 | not-found",
             "GET | /v1/retention/runs?limit=0 | | ops | 422 | limit",
-            "GET | /v1/retention/runs?app=nope | | ops | 422 | unknown app",
+            "GET | /v1/retention/runs?app=nope | | ops | 422 | is not an app",
             "GET | /v1/retention/runs | | | 401 | unauthorized" })
     void shouldAnswerProblemAndChangeNothing_whenCallIsBad(String method, String path, String body, String auth,
             int status, String mention) {

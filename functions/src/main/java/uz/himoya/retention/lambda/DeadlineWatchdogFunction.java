@@ -5,7 +5,6 @@ import io.quarkus.funqy.Funq;
 import uz.himoya.problem.Problem;
 import uz.himoya.retention.SweepOptions;
 import uz.himoya.watchdog.Watchdog;
-import uz.himoya.watchdog.WatchdogOptions;
 import uz.himoya.watchdog.WatchdogReport;
 
 /**
@@ -25,7 +24,7 @@ public class DeadlineWatchdogFunction {
             throw new IllegalArgumentException("the deadline watchdog takes scheduled events, not queue messages");
         }
         try {
-            return watchdog.run(WatchdogOptions.parse(s.options()).app());
+            return watchdog.run(ScheduleEvents.watchdog(s).app());
         } catch (Problem p) {
             throw new IllegalArgumentException("invalid watchdog event: " + SweepOptions.describe(p));
         }

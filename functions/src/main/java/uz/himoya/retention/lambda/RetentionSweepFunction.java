@@ -31,7 +31,7 @@ public class RetentionSweepFunction {
             case ScheduleEvents.Queue q -> SqsBatchResponse.of(continuations.process(q.sqs().messages()));
             case ScheduleEvents.Schedule s -> {
                 try {
-                    yield sweeper.sweep(SweepOptions.parse(s.options()), "schedule");
+                    yield sweeper.sweep(ScheduleEvents.sweep(s), "schedule");
                 } catch (Problem p) {
                     throw new IllegalArgumentException("invalid retention sweep event: " + SweepOptions.describe(p));
                 }

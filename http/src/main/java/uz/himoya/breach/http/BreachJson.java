@@ -1,106 +1,82 @@
 package uz.himoya.breach.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import uz.himoya.breach.BreachCommand;
+import uz.himoya.json.StrictJson;
 import uz.himoya.problem.Problem;
 
-/** Decodes the ops' breach JSON into the core's command at the edge; shape errors are 422 with the field. */
+/**
+ * The ops' breach bodies, as records read by StrictJson: a misspelt or unknown field, a second document or
+ * a wrong type is refused before anything is registered or mailed.
+ */
 final class BreachJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    record Body(String app, String title, Instant discoveredAt, Window window, List<String> categories,
+            Map<String, Content> content, Affected affected) {
+    }
+
+    record Window(Instant from, Instant to) {
+    }
+
+    record Content(String nature, String consequences, String measures, String contact) {
+    }
+
+    /** Exactly one of subjects, selector or all: true; more (only with subjects) keeps the list open. */
+    record Affected(Optional<List<String>> subjects, Optional<String> selector, Optional<Boolean> all,
+            Optional<Boolean> more) {
+    }
+
+    /** {"subjects": [...]}; a bare JSON array is read the same. */
+    record Page(List<String> subjects) {
+    }
+
+    record AuthorityNotice(Optional<String> reference) {
+    }
 
     private BreachJson() {
     }
 
-    static JsonNode tree(byte[] body) {
-        try {
-            JsonNode root = JSON.readTree(body);
-            if (root == null || root.isMissingNode()) {
-                throw Problem.of(400, "malformed-json", "Malformed JSON", "The body is empty.");
-            }
-            return root;
-        } catch (IOException e) {
-            throw Problem.of(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
-        }
-    }
-
     static BreachCommand command(byte[] body) {
-        JsonNode root = tree(body);
-        if (!root.isObject()) {
-            throw Problem.of(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.");
-        }
-        List<Problem.FieldError> errors = new ArrayList<>();
-        Instant discovered = instant(root.path("discoveredAt"), "discoveredAt", errors);
-        Instant from = instant(root.path("window").path("from"), "window.from", errors);
-        Instant to = instant(root.path("window").path("to"), "window.to", errors);
-        List<String> categories = new ArrayList<>();
-        root.path("categories").forEach(c -> categories.add(c.asText()));
+        Body b = StrictJson.read(body, Body.class);
         Map<String, BreachCommand.NoticeContent> content = new LinkedHashMap<>();
-        root.path("content").fields().forEachRemaining(e -> content.put(e.getKey(),
-                new BreachCommand.NoticeContent(text(e.getValue(), "nature"), text(e.getValue(), "consequences"),
-                        text(e.getValue(), "measures"), text(e.getValue(), "contact"))));
-        BreachCommand.Selection selection = selection(root.path("affected"), errors);
-        if (!errors.isEmpty()) {
-            throw Problem.validation(errors);
-        }
-        return new BreachCommand(root.path("app").asText(null), root.path("title").asText(null), discovered, from,
-                to, categories, content, selection);
+        b.content().forEach((locale, c) -> content.put(locale,
+                new BreachCommand.NoticeContent(c.nature(), c.consequences(), c.measures(), c.contact())));
+        return new BreachCommand(b.app(), b.title(), b.discoveredAt(), b.window().from(), b.window().to(),
+                b.categories(), content, selection(b.affected()));
     }
 
-    /** A page of ids: a JSON array, or {"subjects": [...]}. */
     static List<String> ids(byte[] body) {
-        JsonNode root = tree(body);
-        JsonNode list = root.isArray() ? root : root.path("subjects");
-        if (!list.isArray()) {
-            throw Problem.validation(List.of(new Problem.FieldError("subjects", "send a JSON array of ids")));
-        }
-        List<String> ids = new ArrayList<>();
-        list.forEach(n -> ids.add(n.isValueNode() ? n.asText() : null));
-        return ids;
+        String text = StrictJson.utf8(body).strip();
+        return text.startsWith("[") ? StrictJson.read(body, StrictJson.listOf(String.class))
+                : StrictJson.read(body, Page.class).subjects();
     }
 
-    private static BreachCommand.Selection selection(JsonNode a, List<Problem.FieldError> errors) {
-        int given = (a.has("subjects") ? 1 : 0) + (a.has("selector") ? 1 : 0) + (a.path("all").asBoolean() ? 1 : 0);
+    static Optional<String> reference(byte[] body) {
+        return StrictJson.read(body, AuthorityNotice.class).reference();
+    }
+
+    private static BreachCommand.Selection selection(Affected a) {
+        int given = (a.subjects().isPresent() ? 1 : 0) + (a.selector().isPresent() ? 1 : 0)
+                + (a.all().isPresent() ? 1 : 0);
         if (given != 1) {
-            errors.add(new Problem.FieldError("affected", "give exactly one of subjects, selector or all: true"));
-            return null;
+            throw Problem.validation(List.of(new Problem.FieldError("affected",
+                    "give exactly one of subjects, selector or all: true")));
         }
-        if (a.has("selector")) {
-            return new BreachCommand.Selector(a.get("selector").asText());
+        if (a.all().isPresent() && !a.all().get()) {
+            throw Problem.validation(List.of(new Problem.FieldError("affected.all", "can only be true")));
         }
-        if (a.has("subjects")) {
-            if (!a.get("subjects").isArray()) {
-                errors.add(new Problem.FieldError("affected.subjects", "must be an array of ids"));
-                return null;
-            }
-            List<String> ids = new ArrayList<>();
-            a.get("subjects").forEach(n -> ids.add(n.isValueNode() ? n.asText() : null));
-            return new BreachCommand.Subjects(ids, a.path("more").asBoolean(false));
+        if (a.more().isPresent() && a.subjects().isEmpty()) {
+            throw Problem.validation(List.of(new Problem.FieldError("affected.more", "goes only with subjects")));
+        }
+        if (a.selector().isPresent()) {
+            return new BreachCommand.Selector(a.selector().get());
+        }
+        if (a.subjects().isPresent()) {
+            return new BreachCommand.Subjects(a.subjects().get(), a.more().orElse(false));
         }
         return new BreachCommand.All();
-    }
-
-    private static Instant instant(JsonNode n, String field, List<Problem.FieldError> errors) {
-        if (!n.isTextual()) {
-            errors.add(new Problem.FieldError(field, "is required (ISO-8601 instant, e.g. 2026-11-20T10:00:00Z)"));
-            return null;
-        }
-        try {
-            return Instant.parse(n.asText());
-        } catch (DateTimeParseException e) {
-            errors.add(new Problem.FieldError(field, "is not an ISO-8601 instant"));
-            return null;
-        }
-    }
-
-    private static String text(JsonNode n, String field) {
-        return n.path(field).isTextual() ? n.path(field).asText() : null;
     }
 }

@@ -1,18 +1,19 @@
 package uz.himoya.breach.http;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.UUID;
 import uz.himoya.breach.BreachService;
 import uz.himoya.breach.BreachView;
 import uz.himoya.http.Bodies;
+import uz.himoya.http.QueryParams;
+import uz.himoya.json.StrictJson;
 import uz.himoya.problem.Problem;
 
 /** The ops-facing breach API (ops key; IAM-protected in AWS). Thin: decode, call the service, map. */
@@ -32,10 +35,15 @@ public class BreachResource {
         this.service = service;
     }
 
-    /** 201 with the incident, or with ?dryRun=true 200 with the count and a sample notice per language. */
+    /**
+     * 201 with the incident, or with ?dryRun=true 200 with the count and a sample notice per language. Only
+     * the literal true or false is read: ?dryRun=1 is a 422, never a real incident.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun, InputStream body) {
+    public Response register(@QueryParam("dryRun") String declared, @Context UriInfo uri, InputStream body) {
+        // Read from the URI: JAX-RS hands ?dryRun= over as if it were absent.
+        boolean dryRun = QueryParams.bool(uri, "dryRun", false);
         var cmd = BreachJson.command(Bodies.read(body));
         if (dryRun) {
             return Response.ok(service.dryRun(cmd)).build();
@@ -62,9 +70,18 @@ public class BreachResource {
     @Path("{id}/subjects")
     @Consumes("text/csv")
     public BreachView addCsv(@PathParam("id") String id, InputStream body) {
-        String csv = new String(Bodies.read(body), StandardCharsets.UTF_8);
+        String csv = StrictJson.utf8(Bodies.read(body));
         List<String> ids = Arrays.stream(csv.split("\\R")).map(l -> l.split(",")[0].trim()).filter(l -> !l.isEmpty())
                 .filter(l -> !l.equalsIgnoreCase("id") && !l.equalsIgnoreCase("subject_id")).toList();
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int line = i;
+            StrictJson.textProblem(ids.get(i)).ifPresent(p -> errors.add(new Problem.FieldError("subjects[" + line
+                    + "]", p)));
+        }
+        if (!errors.isEmpty()) {
+            throw Problem.validation(errors);
+        }
         return service.addSubjects(uuid(id), ids);
     }
 
@@ -78,9 +95,7 @@ public class BreachResource {
     @Path("{id}/authority-notified")
     @Consumes(MediaType.APPLICATION_JSON)
     public BreachView authorityNotified(@PathParam("id") String id, InputStream body) {
-        var root = BreachJson.tree(Bodies.read(body));
-        return service.authorityNotified(uuid(id), root.path("reference").isTextual()
-                ? root.path("reference").asText() : null);
+        return service.authorityNotified(uuid(id), BreachJson.reference(Bodies.read(body)).orElse(null));
     }
 
     @GET

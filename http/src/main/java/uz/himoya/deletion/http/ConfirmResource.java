@@ -1,7 +1,5 @@
 package uz.himoya.deletion.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,7 +10,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -28,6 +25,7 @@ import uz.himoya.deletion.DeletionService;
 import uz.himoya.deletion.DeletionService.PageState;
 import uz.himoya.deletion.DeletionService.TokenPage;
 import uz.himoya.http.Bodies;
+import uz.himoya.json.StrictJson;
 import uz.himoya.policy.Locales;
 import uz.himoya.problem.Problem;
 
@@ -37,8 +35,6 @@ import uz.himoya.problem.Problem;
  */
 @Path("/v1/confirm")
 public class ConfirmResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final DeletionService service;
     private final DeletionMails mails;
     private final HimoyaConfig config;
@@ -78,16 +74,7 @@ public class ConfirmResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response confirmJson(InputStream body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Bodies.read(body));
-        } catch (IOException e) {
-            throw Problem.of(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
-        }
-        if (root == null || !root.isObject() || !root.path("token").isTextual()) {
-            throw Problem.validation(java.util.List.of(new Problem.FieldError("token", "is required")));
-        }
-        TokenPage page = service.confirm(root.get("token").asText());
+        TokenPage page = service.confirm(StrictJson.read(Bodies.read(body), TokenBody.class).token());
         return switch (page.state()) {
             case CONFIRMED -> Response.ok(Map.of("status", "QUEUED", "dueAt", page.request().dueAt.toString()))
                     .build();

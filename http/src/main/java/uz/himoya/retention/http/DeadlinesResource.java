@@ -1,5 +1,6 @@
 package uz.himoya.retention.http;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -7,11 +8,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
-import java.util.Optional;
 import uz.himoya.http.Bodies;
+import uz.himoya.http.QueryParams;
 import uz.himoya.watchdog.DeadlinesView;
 import uz.himoya.watchdog.Watchdog;
-import uz.himoya.watchdog.WatchdogOptions;
 import uz.himoya.watchdog.WatchdogReport;
 
 /** The deadline watchdog for ops: what is overdue or due soon, and a run on demand (the hourly one's twin). */
@@ -27,13 +27,14 @@ public class DeadlinesResource {
     @GET
     @Path("deadlines")
     public DeadlinesView deadlines(@QueryParam("app") String app) {
-        return watchdog.view(Optional.ofNullable(app));
+        return watchdog.view(QueryParams.text(app, "app"));
     }
 
-    /** {"app"} optional: re-drives stuck work and mails the digests now. */
+    /** {"app": "demo"} or {"app": "*"}: re-drives stuck work and mails the digests now. */
     @POST
     @Path("watchdog")
+    @Consumes(MediaType.APPLICATION_JSON)
     public WatchdogReport run(InputStream body) {
-        return watchdog.run(WatchdogOptions.parse(OpsJson.tree(Bodies.read(body))).app());
+        return watchdog.run(OpsJson.watchdog(Bodies.read(body)).app());
     }
 }

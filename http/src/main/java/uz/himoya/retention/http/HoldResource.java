@@ -8,13 +8,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import uz.himoya.http.Bodies;
+import uz.himoya.http.QueryParams;
 import uz.himoya.retention.HoldView;
 import uz.himoya.retention.LegalHolds;
 
@@ -38,8 +41,9 @@ public class HoldResource {
 
     /** Active holds, newest first; ?all=true adds lifted ones. */
     @GET
-    public List<HoldView> list(@PathParam("appId") String appId, @QueryParam("all") boolean all) {
-        return holds.list(appId, all);
+    public List<HoldView> list(@PathParam("appId") String appId, @QueryParam("all") String declared,
+            @Context UriInfo uri) {
+        return holds.list(appId, QueryParams.bool(uri, "all", false));
     }
 
     @DELETE
@@ -48,9 +52,10 @@ public class HoldResource {
         return holds.lift(appId, OpsJson.uuid(holdId, "The hold"), Optional.empty());
     }
 
-    /** The same as DELETE, with an optional {"reason"} for the record. */
+    /** The same as DELETE, with a JSON body: {} or {"reason"} for the record. */
     @POST
     @Path("{holdId}/lift")
+    @Consumes(MediaType.APPLICATION_JSON)
     public HoldView lift(@PathParam("appId") String appId, @PathParam("holdId") String holdId, InputStream body) {
         return holds.lift(appId, OpsJson.uuid(holdId, "The hold"), OpsJson.liftReason(Bodies.read(body)));
     }

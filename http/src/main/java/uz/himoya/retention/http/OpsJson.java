@@ -1,75 +1,61 @@
 package uz.himoya.retention.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import uz.himoya.http.JsonFields;
+import uz.himoya.json.StrictJson;
 import uz.himoya.problem.Problem;
 import uz.himoya.retention.HoldCommand;
+import uz.himoya.retention.SweepOptions;
+import uz.himoya.watchdog.WatchdogOptions;
 
 /**
- * Decodes the ops bodies at the edge: malformed JSON is a 400, wrong shapes a 422 listing every field.
- * Unknown fields are refused, so a misspelt field can never be silently ignored.
+ * The ops bodies, as records read by StrictJson. Every route here changes or removes data, so nothing is
+ * left to a default: an empty body is a 400, and a sweep names its app ("*" for every app) and says
+ * whether it is a dry run.
  */
 final class OpsJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** {"app": "demo" | "*", "dryRun": true | false, "rules": [...], "timeBudget": "PT5M"} */
+    record Sweep(String app, Boolean dryRun, Optional<List<String>> rules, Optional<Duration> timeBudget) {
+    }
+
+    /** {"app": "demo" | "*"} */
+    record WatchdogRun(String app) {
+    }
+
+    /** {"subject": {"id" | "email"}, "reason": "..."} */
+    record Hold(HoldSubject subject, String reason) {
+    }
+
+    record HoldSubject(@StrictJson.NumberAsText Optional<String> id, Optional<String> email) {
+    }
+
+    /** {} or {"reason": "..."} for lifting a hold. */
+    record Lift(Optional<String> reason) {
+    }
 
     private OpsJson() {
     }
 
-    /** The body as a tree; an empty body is a JSON null (every field optional). */
-    static JsonNode tree(byte[] body) {
-        if (body.length == 0) {
-            return null;
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw Problem.of(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
-        }
+    static SweepOptions sweep(byte[] body) {
+        Sweep s = StrictJson.read(body, Sweep.class);
+        return SweepOptions.of(s.app(), s.rules(), s.dryRun(), s.timeBudget());
     }
 
-    /** {"subject": {"id" | "email"}, "reason": "..."} */
+    static WatchdogOptions watchdog(byte[] body) {
+        return WatchdogOptions.of(StrictJson.read(body, WatchdogRun.class).app());
+    }
+
     static HoldCommand hold(byte[] body) {
-        JsonNode root = object(tree(body));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        JsonFields.unknown(root, Set.of("subject", "reason"), "", errors);
-        JsonNode subject = root.get("subject");
-        Optional<String> id = Optional.empty();
-        Optional<String> email = Optional.empty();
-        if (subject == null || !subject.isObject()) {
-            errors.add(new Problem.FieldError("subject", "must be an object with id or email"));
-        } else {
-            JsonFields.unknown(subject, Set.of("id", "email"), "subject.", errors);
-            id = JsonFields.text(subject.get("id"), "subject.id", true, errors);
-            email = JsonFields.text(subject.get("email"), "subject.email", false, errors);
-        }
-        Optional<String> reason = JsonFields.text(root.get("reason"), "reason", false, errors);
-        if (!errors.isEmpty()) {
-            throw Problem.validation(errors);
-        }
-        return new HoldCommand(id, email, reason.orElse(null));
+        Hold h = StrictJson.read(body, Hold.class);
+        return new HoldCommand(h.subject().id(), h.subject().email(), h.reason());
     }
 
-    /** An optional {"reason": "..."} for lifting a hold. */
     static Optional<String> liftReason(byte[] body) {
-        JsonNode root = tree(body);
-        if (root == null) {
-            return Optional.empty();
-        }
-        List<Problem.FieldError> errors = new ArrayList<>();
-        JsonFields.unknown(object(root), Set.of("reason"), "", errors);
-        Optional<String> reason = JsonFields.text(root.get("reason"), "reason", false, errors);
+        Optional<String> reason = StrictJson.read(body, Lift.class).reason();
         if (reason.isPresent() && reason.get().length() > 500) {
-            errors.add(new Problem.FieldError("reason", "must be at most 500 characters"));
-        }
-        if (!errors.isEmpty()) {
-            throw Problem.validation(errors);
+            throw Problem.validation(List.of(new Problem.FieldError("reason", "must be at most 500 characters")));
         }
         return reason;
     }
@@ -82,13 +68,4 @@ final class OpsJson {
             throw Problem.notFound(what);
         }
     }
-
-    private static JsonNode object(JsonNode n) {
-        if (n == null || !n.isObject()) {
-            throw Problem.of(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.");
-        }
-        return n;
-    }
-
-
 }

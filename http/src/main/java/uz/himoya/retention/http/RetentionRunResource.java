@@ -1,6 +1,6 @@
 package uz.himoya.retention.http;
 
-import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,12 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Optional;
 import uz.himoya.http.Bodies;
+import uz.himoya.http.QueryParams;
 import uz.himoya.retention.RetentionRuns;
 import uz.himoya.retention.RetentionSweeper;
 import uz.himoya.retention.RunView;
-import uz.himoya.retention.SweepOptions;
 import uz.himoya.retention.SweepReport;
 
 /**
@@ -35,8 +34,8 @@ public class RetentionRunResource {
     }
 
     @GET
-    public List<RunView> list(@QueryParam("app") String app, @QueryParam("limit") @DefaultValue("20") int limit) {
-        return runs.list(Optional.ofNullable(app), limit);
+    public List<RunView> list(@QueryParam("app") String app, @QueryParam("limit") String limit) {
+        return runs.list(QueryParams.text(app, "app"), QueryParams.integer(limit, "limit", 20));
     }
 
     @GET
@@ -45,10 +44,14 @@ public class RetentionRunResource {
         return runs.get(OpsJson.uuid(id, "The retention run"));
     }
 
-    /** {"app", "rules", "dryRun"}: 201 with the runs started or resumed, as their records now stand. */
+    /**
+     * {"app": "demo" | "*", "dryRun": true | false, "rules", "timeBudget"}: 201 with the runs started or
+     * resumed, as their records now stand. app and dryRun are required: no call sweeps for real by default.
+     */
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response sweep(InputStream body) {
-        SweepReport report = sweeper.sweep(SweepOptions.parse(OpsJson.tree(Bodies.read(body))), "ops");
+        SweepReport report = sweeper.sweep(OpsJson.sweep(Bodies.read(body)), "ops");
         return Response.status(201).entity(report).build();
     }
 }
