@@ -123,11 +123,6 @@ public final class RunStore {
         }
     }
 
-    public static RunView.Rule rule(Connection c, UUID run, String rule) throws SQLException {
-        return get(c, run).orElseThrow().rules().stream().filter(r -> r.rule().equals(rule)).findFirst()
-                .orElseThrow();
-    }
-
     /** Records an error code on a rule left RUNNING (an outage: the next invocation resumes it). */
     public static void ruleInterrupted(Connection c, UUID run, String rule, String error) throws SQLException {
         update(c, "UPDATE retention_run_rule SET error = ? WHERE run_id = ? AND rule = ?", error, run, rule);

@@ -76,8 +76,7 @@ public final class SweepEngine {
                 return Outcome.HANDED_ON;
             }
             String lock = "retention-rule:" + run.appId() + ":" + rule.name();
-            Optional<RunView.Rule> claimed = claim(c, runId, rule.name(), lock);
-            if (claimed.isEmpty()) {
+            if (!claim(c, runId, rule.name(), lock)) {
                 continue;
             }
             try {
@@ -94,26 +93,26 @@ public final class SweepEngine {
 
     /**
      * Takes the rule: its row locked (so two invocations of one run take turns here), the advisory lock
-     * tried, and the rule marked RUNNING, in one transaction. Empty when the rule is finished, or another
+     * tried, and the rule marked RUNNING, in one transaction. False when the rule is finished, or another
      * sweep holds it: a rule this run has not started is then marked BUSY (the other run covers it); one it
      * has started is left as it is (its holder is this run's other invocation, or it resumes later).
      */
-    private Optional<RunView.Rule> claim(Connection c, UUID runId, String rule, String lock) throws SQLException {
+    private boolean claim(Connection c, UUID runId, String rule, String lock) throws SQLException {
         try {
             return Tx.call(c, () -> {
                 String status = RunStore.lockRule(c, runId, rule);
                 if (!status.equals("PENDING") && !status.equals("RUNNING")) {
-                    return Optional.empty();
+                    return false;
                 }
                 if (!advisory(c, "pg_try_advisory_lock", lock)) {
                     if (status.equals("PENDING")) {
                         RunStore.ruleBusy(c, runId, rule, clock.instant());
                         LOG.infof("run=%s rule=%s busy: another sweep holds it", runId, rule);
                     }
-                    return Optional.empty();
+                    return false;
                 }
                 RunStore.ruleStarted(c, runId, rule, clock.instant());
-                return Optional.of(RunStore.rule(c, runId, rule));
+                return true;
             });
         } catch (SQLException | RuntimeException e) {
             unlock(c, lock); // taken in a transaction that rolled back: a session lock survives the rollback
