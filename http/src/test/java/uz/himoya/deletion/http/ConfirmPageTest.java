@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static uz.himoya.deletion.http.ConfirmLinks.status;
+import static uz.himoya.deletion.http.ConfirmLinks.token;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,8 +15,6 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,6 @@ import uz.himoya.testing.TestClock;
 @QuarkusTestResource(SqsResource.class)
 class ConfirmPageTest {
     static final String KEY = "Bearer demo-test-key";
-    static final Pattern LINK = Pattern.compile("(http://[^\\s\"<]+/v1/confirm\\?token=)([A-Za-z0-9_-]+)");
 
     @Inject
     DeletionWorker worker;
@@ -206,14 +205,6 @@ class ConfirmPageTest {
                 .post("/v1/deletion-requests").then().statusCode(202).extract().path("id");
         Himoya.drain(worker::processBatch);
         MimeMessage[] mails = SmtpResource.mail().getReceivedMessages();
-        Matcher m = LINK.matcher(GreenMailUtil.getBody(mails[mails.length - 1]).replace("=\r\n", "")
-                .replace("=3D", "="));
-        assertThat(m.find()).as("confirm link in mail").isTrue();
-        return new Requested(id, m.group(2));
-    }
-
-    private static String status(String id) {
-        return given().header("Authorization", KEY).get("/v1/deletion-requests/" + id).then().statusCode(200)
-                .extract().path("status");
+        return new Requested(id, token(mails[mails.length - 1]));
     }
 }

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static uz.himoya.deletion.http.ConfirmLinks.status;
+import static uz.himoya.deletion.http.ConfirmLinks.token;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -16,8 +18,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,6 @@ import uz.himoya.testing.TestClock;
 @QuarkusTestResource(SqsResource.class)
 class DeletionFlowTest {
     static final String KEY = "Bearer demo-test-key";
-    static final Pattern LINK = Pattern.compile("(http://[^\\s\"<]+/v1/confirm\\?token=)([A-Za-z0-9_-]+)");
 
     @Inject
     DeletionWorker worker;
@@ -237,16 +236,5 @@ class DeletionFlowTest {
                 new uz.himoya.queue.QueueMessage("m-good", "{\"requestId\":\"" + id + "\"}")));
         assertThat(failed).containsExactly("m-poison");
         assertThat(status(id)).isEqualTo("COMPLETED");
-    }
-
-    private static String status(String id) {
-        return given().header("Authorization", KEY).get("/v1/deletion-requests/" + id).then().statusCode(200)
-                .extract().path("status");
-    }
-
-    private static String token(MimeMessage mail) {
-        Matcher m = LINK.matcher(GreenMailUtil.getBody(mail).replace("=\r\n", "").replace("=3D", "="));
-        assertThat(m.find()).as("confirm link in mail").isTrue();
-        return m.group(2);
     }
 }
