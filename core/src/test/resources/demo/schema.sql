@@ -71,4 +71,13 @@ CREATE TABLE marketing_consents (
     granted_at timestamptz NOT NULL,
     PRIMARY KEY (user_id, channel)
 );
+-- Himoya's ledger in the app's store (docs/privacy-map.md, "The ledger"), as the app's DBA creates it.
+CREATE TABLE himoya_ledger (
+    request_id uuid        NOT NULL,
+    step       text        NOT NULL,
+    counts     text        NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (request_id, step)
+);
+
 RESET search_path;

@@ -22,7 +22,7 @@ import uz.himoya.config.HimoyaConfig;
 import uz.himoya.db.Jdbc;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.queue.QueueMessage;
 
 /**

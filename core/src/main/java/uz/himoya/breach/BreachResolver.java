@@ -40,7 +40,7 @@ final class BreachResolver {
         String sql = "INSERT INTO breach_notice (incident_id, seq, subject_hash, address, address_hash, locale, status)"
                 + " SELECT ?, ? + row_number() OVER (), sha256(convert_to(? || s." + q(s.key()) + "::text, 'UTF8')),"
                 + " s." + q(s.email()) + ", sha256(convert_to(? || lower(s." + q(s.email()) + "), 'UTF8')), " + locale
-                + ", 'PENDING' FROM " + q(map.app().schema()) + "." + q(s.table()) + " s WHERE s." + q(s.email())
+                + ", 'PENDING' FROM " + q(map.subjectStore().schema()) + "." + q(s.table()) + " s WHERE s." + q(s.email())
                 + " IS NOT NULL" + (affected == null ? "" : " AND s." + q(s.key()) + "::text IN (" + affected.sql() + ")")
                 + " ON CONFLICT (incident_id, subject_hash) DO NOTHING";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -72,7 +72,7 @@ final class BreachResolver {
         PrivacyMap.Subject s = map.subject();
         String locale = s.locale().map(l -> "CASE WHEN s." + q(l) + " = ANY(?) THEN s." + q(l) + " ELSE ? END")
                 .orElse("?::text");
-        String sql = "SELECT " + locale + " AS locale, count(*) FROM " + q(map.app().schema()) + "." + q(s.table())
+        String sql = "SELECT " + locale + " AS locale, count(*) FROM " + q(map.subjectStore().schema()) + "." + q(s.table())
                 + " s WHERE s." + q(s.email()) + " IS NOT NULL"
                 + (affected == null ? "" : " AND s." + q(s.key()) + "::text IN (" + affected.sql() + ")")
                 + " GROUP BY 1 ORDER BY 1";
@@ -113,7 +113,7 @@ final class BreachResolver {
                 List<Object> params = new ArrayList<>(List.of(from, to));
                 // Rows created or touched inside the window [from, to), traced to their subject.
                 yield new Affected("SELECT " + ErasurePlanner.subjectKey(map, table, "t") + " FROM "
-                        + q(map.app().schema()) + "." + q(table.name()) + " t WHERE t." + q(sel.timestamp())
+                        + q(map.store(table.store()).schema()) + "." + q(table.name()) + " t WHERE t." + q(sel.timestamp())
                         + " >= ? AND t." + q(sel.timestamp()) + " < ?", params);
             }
         };

@@ -15,7 +15,7 @@ import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.Jdbc;
 import uz.himoya.notice.RenderedMail;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.problem.Problem;
 

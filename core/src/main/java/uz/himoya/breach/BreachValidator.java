@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import uz.himoya.policy.Locales;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.DataCategory;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.json.StrictJson;
@@ -24,7 +24,7 @@ final class BreachValidator {
 
     PrivacyMap validate(BreachCommand cmd) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        PrivacyMap map = apps.find(cmd.appId()).map(AppRegistry.CompiledApp::map).orElse(null);
+        PrivacyMap map = apps.serves(cmd.appId()) ? apps.map(cmd.appId()) : null;
         if (map == null) {
             errors.add(new Problem.FieldError("app", "is not an app this deployment serves"));
         }

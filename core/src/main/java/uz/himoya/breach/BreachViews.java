@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 
 /** Builds the progress view and the regulator's report of an incident. */
 final class BreachViews {
@@ -18,7 +18,8 @@ final class BreachViews {
         long sending = counts.getOrDefault("SENDING", 0L);
         long sent = counts.getOrDefault("SENT", 0L);
         long failed = counts.getOrDefault("FAILED", 0L);
-        Optional<Duration> duty = apps.find(r.appId()).flatMap(a -> a.app().jurisdiction().authorityNoticeDeadline());
+        Optional<Duration> duty = apps.serves(r.appId()) ? apps.app(r.appId()).jurisdiction().authorityNoticeDeadline()
+                : Optional.<Duration>empty();
         Instant deadline = duty.map(d -> r.discoveredAt().plus(d)).orElse(null);
         Boolean overdue = deadline == null ? null
                 : r.authorityNotifiedAt() == null ? clock.instant().isAfter(deadline)

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import uz.himoya.config.HimoyaConfig;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.watchdog.DeadlineAlert;
 import uz.himoya.watchdog.WatchdogCheck;
 
@@ -82,8 +82,8 @@ public class BreachWatch implements WatchdogCheck {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String appId = rs.getString(2);
-                    Optional<Duration> duty = apps.find(appId)
-                            .flatMap(a -> a.app().jurisdiction().authorityNoticeDeadline());
+                    Optional<Duration> duty = apps.serves(appId)
+                            ? apps.app(appId).jurisdiction().authorityNoticeDeadline() : Optional.empty();
                     if (duty.isEmpty()) {
                         continue; // UZ and KG: no authority notice duty found (shared/legal-duties.md)
                     }

@@ -54,6 +54,44 @@ public interface HimoyaConfig {
      */
     Map<String, String> bootstrapKeys();
 
+    /**
+     * App stores' connection settings by connection name (the map's store.connection), e.g.
+     * himoya.store."demo-shop".host; in AWS from the store's secret (uz.himoya.store.StoreConnections).
+     */
+    Map<String, Store> store();
+
+    /** Whether a store may be reached without TLS: the local run and the tests only, never in AWS. */
+    @WithDefault("false")
+    boolean storePlaintextAllowed();
+
+    interface Store {
+        String host();
+
+        /** 0: the kind's default port (5432, 3306). */
+        @WithDefault("0")
+        int port();
+
+        String database();
+
+        String username();
+
+        @WithDefault("")
+        String password();
+
+        /** verify-full, or disable where store-plaintext-allowed. */
+        @WithDefault("verify-full")
+        String tls();
+
+        /** A PEM bundle to verify the server against (e.g. the RDS CA bundle). */
+        Optional<String> caFile();
+
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        @WithDefault("PT30S")
+        Duration statementTimeout();
+    }
+
     interface Crypto {
         /**
          * Base64 of at least 32 random bytes. Keys the hashes of subject identities and encrypts the few

@@ -17,7 +17,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * In AWS, secrets come from Secrets Manager, never from plain environment variables (which show in the
  * console and in the template): the database credentials (HIMOYA_DB_SECRET_ARN), Himoya's own secrets
  * (HIMOYA_SECRETS_ARN: crypto secret, app keys, ops key, as config names) and the SES SMTP credentials
- * (HIMOYA_SMTP_SECRET_ARN). Read once at start-up; with SnapStart that is before the snapshot, so a
+ * (HIMOYA_SMTP_SECRET_ARN), and one secret per app store (HIMOYA_STORE_SECRET_ARNS: connection=arn,...;
+ * each secret in the shape of an RDS-generated one: host, port, dbname, username, password, and optionally
+ * tls). Read once at start-up; with SnapStart that is before the snapshot, so a
  * rotated secret needs a new published version (infra's configRevision). Without the variables (tests,
  * local run) this source is empty.
  */
@@ -29,15 +31,61 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         String db = env(context, "HIMOYA_DB_SECRET_ARN");
         String own = env(context, "HIMOYA_SECRETS_ARN");
         String smtp = env(context, "HIMOYA_SMTP_SECRET_ARN");
-        if (db == null && own == null && smtp == null) {
+        String stores = env(context, "HIMOYA_STORE_SECRET_ARNS");
+        if (db == null && own == null && smtp == null && stores == null) {
             return List.of();
         }
         try (SecretsManagerClient client = SecretsManagerClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            return List.of(new MapBackedConfigSource("aws-secrets-manager", properties(db, own, smtp,
-                    arn -> client.getSecretValue(b -> b.secretId(arn)).secretString()), 275) {
+            UnaryOperator<String> fetch = arn -> client.getSecretValue(b -> b.secretId(arn)).secretString();
+            Map<String, String> p = properties(db, own, smtp, fetch);
+            p.putAll(storeProperties(stores, fetch));
+            return List.of(new MapBackedConfigSource("aws-secrets-manager", p, 275) {
             });
         }
+    }
+
+    /**
+     * Each app store's secret as himoya.store."connection".* settings. A store whose secret cannot be read
+     * is left out (and so unavailable, reported per app), instead of stopping every app's function.
+     */
+    static Map<String, String> storeProperties(String arns, UnaryOperator<String> fetch) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (arns == null) {
+            return p;
+        }
+        for (String entry : arns.split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String connection = entry.substring(0, eq).trim();
+            String prefix = "himoya.store.\"" + connection + "\".";
+            try {
+                JsonNode n = read(fetch.apply(entry.substring(eq + 1).trim()), "store " + connection);
+                if (n.path("host").asText().isBlank() || n.path("dbname").asText().isBlank()
+                        || n.path("username").asText().isBlank()) {
+                    // The placeholder infra creates, not filled in yet: the store's app waits, the others run.
+                    System.err.println("store secret for connection " + connection + " is not filled in; its app"
+                            + " waits");
+                    continue;
+                }
+                p.put(prefix + "host", n.path("host").asText());
+                if (n.hasNonNull("port")) {
+                    p.put(prefix + "port", n.path("port").asText());
+                }
+                p.put(prefix + "database", n.path("dbname").asText());
+                p.put(prefix + "username", n.path("username").asText());
+                p.put(prefix + "password", n.path("password").asText());
+                if (n.hasNonNull("tls")) {
+                    p.put(prefix + "tls", n.path("tls").asText());
+                }
+            } catch (RuntimeException e) {
+                System.err.println("store secret for connection " + connection + " not read ("
+                        + e.getClass().getSimpleName() + "); its app waits");
+            }
+        }
+        return p;
     }
 
     /** Maps the three secrets' JSON to config properties; fetch reads one secret's string by ARN. */

@@ -19,6 +19,9 @@ public final class SqlErrors {
      */
     public static Optional<String> sqlCode(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnavailable u) {
+                return Optional.of(u.code());
+            }
             if (t instanceof RowGuard.Violation) {
                 return Optional.of(RowGuard.CODE);
             }
@@ -31,10 +34,14 @@ public final class SqlErrors {
 
     /**
      * An outage says nothing about the work: connection (08), transaction rollback (40), resources (53),
-     * operator intervention (57), lock not available (55P03). The work is retried or resumed.
+     * operator intervention (57), lock not available (55P03); an app store that is unavailable. The work is
+     * retried or resumed.
      */
     public static boolean transientFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnavailable) {
+                return true; // an app's store down or out of step with its map: the app's work waits
+            }
             if (t instanceof SQLException s) {
                 String state = s.getSQLState();
                 return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")

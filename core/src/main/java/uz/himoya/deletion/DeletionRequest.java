@@ -37,6 +37,9 @@ public class DeletionRequest extends PanacheEntityBase {
     public byte[] subjectRef;
     @Column(name = "notify_address")
     public byte[] notifyAddress;
+    /** The subject's key in the app's store, sealed, while the erasure runs (V6__app_stores.sql). */
+    @Column(name = "subject_key")
+    public byte[] subjectKey;
     public String locale;
     @Enumerated(EnumType.STRING)
     public DeletionStatus status;
@@ -84,6 +87,7 @@ public class DeletionRequest extends PanacheEntityBase {
      */
     public void purgeSubject() {
         subjectRef = null;
+        subjectKey = null;
         notifyAddress = null;
         mailPending = null;
     }

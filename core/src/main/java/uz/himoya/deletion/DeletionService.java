@@ -26,7 +26,7 @@ import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.Jdbc;
 import uz.himoya.policy.Locales;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.problem.Problem;
 import uz.himoya.queue.JobQueue;
@@ -87,7 +87,7 @@ public class DeletionService {
     }
 
     public Submitted submit(String appId, IntakeCommand cmd) {
-        PrivacyMap.App app = apps.require(appId).app();
+        PrivacyMap.App app = apps.app(appId);
         validate(app, cmd);
         Optional<String> email = cmd.subjectEmail().map(e -> e.trim().toLowerCase(Locale.ROOT));
         Optional<String> id = cmd.subjectId().map(String::trim);
@@ -150,7 +150,7 @@ public class DeletionService {
                 r.mailPending = null;
                 r.enqueuedAt = null;
                 audit.record(r.id, "verified", null);
-                return new TokenPage(PageState.CONFIRMED, apps.require(r.appId).app(), r);
+                return new TokenPage(PageState.CONFIRMED, apps.app(r.appId), r);
             }
             return page(found);
         });
@@ -177,7 +177,7 @@ public class DeletionService {
                 r.mailPending = DeletionRequest.MailPending.NOT_ME;
                 r.enqueuedAt = null;
                 audit.record(r.id, "cancelled", "not-me");
-                return new NotMe(new TokenPage(PageState.CANCELLED, apps.require(r.appId).app(), r), true);
+                return new NotMe(new TokenPage(PageState.CANCELLED, apps.app(r.appId), r), true);
             }
             return new NotMe(page(found), false);
         });
@@ -192,7 +192,7 @@ public class DeletionService {
             return new TokenPage(PageState.INVALID, null, null);
         }
         DeletionRequest r = found.get();
-        PrivacyMap.App app = apps.require(r.appId).app();
+        PrivacyMap.App app = apps.app(r.appId);
         PageState state = switch (r.status) {
             case AWAITING_VERIFICATION -> PageState.FORM;
             case QUEUED, IN_PROGRESS, COMPLETED, FAILED -> PageState.ALREADY_CONFIRMED;
@@ -271,7 +271,7 @@ public class DeletionService {
 
     /** Every field error of a command, so an app learns all of them from one 422. */
     public List<Problem.FieldError> fieldErrors(String appId, IntakeCommand cmd) {
-        return fieldErrors(apps.require(appId).app(), cmd);
+        return fieldErrors(apps.app(appId), cmd);
     }
 
     private static List<Problem.FieldError> fieldErrors(PrivacyMap.App app, IntakeCommand cmd) {

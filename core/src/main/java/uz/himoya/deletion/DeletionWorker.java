@@ -24,13 +24,15 @@ import uz.himoya.erasure.TableOutcome;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.policy.Locales;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.SubjectFinder;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.queue.QueueMessage;
 import uz.himoya.retention.HoldStore;
 import uz.himoya.retention.LegalHolds;
+import uz.himoya.store.StoreConnections;
+import java.util.Map;
 
 /**
  * Does a request's next step, whatever delivered the message: send the verification mail, erase, or send
@@ -61,10 +63,12 @@ public class DeletionWorker {
     private final MailGateway gateway;
     private final ObjectMapper json;
     private final LegalHolds holds;
+    private final StoreConnections stores;
+    private final DeletionSteps steps;
 
     public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
             AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json,
-            LegalHolds holds) {
+            LegalHolds holds, StoreConnections stores, DeletionSteps steps) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
@@ -75,6 +79,8 @@ public class DeletionWorker {
         this.gateway = gateway;
         this.json = json;
         this.holds = holds;
+        this.stores = stores;
+        this.steps = steps;
     }
 
     /**
@@ -180,7 +186,15 @@ public class DeletionWorker {
             return Outcome.DONE;
         }
         try {
-            QuarkusTransaction.requiringNew().run(() -> eraseClaimed(id));
+            if (QuarkusTransaction.requiringNew().call(() -> resolve(id)) == Resolved.STOPPED) {
+                return Outcome.DONE;
+            }
+            for (String store : QuarkusTransaction.requiringNew().call(() -> steps.pending(id))) {
+                if (!eraseIn(id, store)) {
+                    return Outcome.DONE;
+                }
+            }
+            QuarkusTransaction.requiringNew().run(() -> complete(id));
         } catch (RuntimeException e) {
             recordFailure(id, e);
             return Outcome.RETRY;
@@ -206,50 +220,126 @@ public class DeletionWorker {
         return Claim.CLAIMED;
     }
 
+    private enum Resolved {
+        ERASE, STOPPED
+    }
+
     /**
-     * Erases across the app's tables, records the receipt and completes the request in ONE transaction:
-     * either the subject is gone and the receipt says so, or nothing changed and the job is retried.
+     * Finds the subject in the app's store (once: the key is then kept sealed until the request completes),
+     * checks legal holds, and opens one step per store. A subject who is not there completes at once with a
+     * receipt saying so; a held subject waits.
      */
-    private void eraseClaimed(UUID id) {
+    private Resolved resolve(UUID id) {
+        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (r.status != DeletionStatus.IN_PROGRESS) {
+            return Resolved.STOPPED;
+        }
+        AppRegistry.CompiledApp app = apps.require(r.appId);
+        String key;
+        if (r.subjectKey != null) {
+            key = secrets.decrypt(r.subjectKey);
+        } else {
+            SubjectRef ref = SubjectRef.open(secrets, r.subjectRef);
+            Optional<SubjectFinder.Subject> subject = find(app, ref);
+            if (subject.isEmpty()) {
+                finish(r, app, false, List.of());
+                return Resolved.STOPPED;
+            }
+            key = subject.get().key();
+            r.subjectKey = secrets.encrypt(key);
+            if (subject.get().email() != null && !subject.get().email().isBlank()) {
+                // The address lives on only until the confirmation is sent, sealed.
+                r.locale = locale(r.locale, subject.get(), app);
+                r.notifyAddress = secrets.encrypt(subject.get().email());
+            }
+        }
+        Optional<HoldStore.ActiveHold> hold = held(r.appId, key);
+        if (hold.isPresent()) {
+            waitForHold(r, app, hold.get());
+            return Resolved.STOPPED;
+        }
+        steps.open(id, app.map().stores().stream().map(PrivacyMap.Store::name)
+                .filter(s -> !app.plan().steps(s).isEmpty()).toList(), clock.instant());
+        return Resolved.ERASE;
+    }
+
+    /**
+     * One store's part: its tables and its ledger row in one transaction of the store, then Himoya's copy of
+     * the counts. A crash between the two commits is healed by the next attempt, which finds the ledger row.
+     * The hold is checked again first: one placed while another store was being erased stops this one
+     * (false), and the request waits for it with its open steps.
+     */
+    private boolean eraseIn(UUID id, String storeName) {
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        AppRegistry.CompiledApp app = apps.require(r.appId);
+        String key = secrets.decrypt(r.subjectKey);
+        boolean stop = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<HoldStore.ActiveHold> hold = held(r.appId, key);
+            hold.ifPresent(h -> waitForHold(DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE), app, h));
+            return hold.isPresent();
+        });
+        if (stop) {
+            return false;
+        }
+        PrivacyMap.Store store = app.map().store(storeName);
+        StoreErasure.Counts counts;
+        try (Connection c = stores.open(store)) {
+            counts = StoreErasure.run(c, store, app.plan(), id, key);
+        } catch (SQLException e) {
+            throw new ErasureFailure(e);
+        }
+        QuarkusTransaction.requiringNew().run(() -> steps.done(id, storeName, StoreErasure.write(counts.rows()),
+                clock.instant()));
+        if (counts.fromLedger()) {
+            audit.record(id, "store-erasure-recovered", "store=" + storeName);
+        }
+        return true;
+    }
+
+    /** Every step done: the receipt from the steps' counts, and the request completed, in one transaction. */
+    private void complete(UUID id) {
         DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (r.status != DeletionStatus.IN_PROGRESS) {
             return;
         }
         AppRegistry.CompiledApp app = apps.require(r.appId);
-        SubjectRef ref = SubjectRef.open(secrets, r.subjectRef);
+        Map<String, String> done = steps.outcomes(id);
+        List<TableOutcome> outcomes = new ArrayList<>();
+        for (PrivacyMap.Store store : app.map().stores()) {
+            String counts = done.get(store.name());
+            if (counts != null) {
+                outcomes.addAll(StoreErasure.outcomes(app.plan(), store.name(), StoreErasure.read(counts)));
+            }
+        }
+        finish(r, app, true, outcomes);
+    }
+
+    private void finish(DeletionRequest r, AppRegistry.CompiledApp app, boolean found, List<TableOutcome> outcomes) {
         Instant now = clock.instant();
-        List<TableOutcome> outcomes;
-        Optional<SubjectFinder.Subject> subject;
-        Optional<HoldStore.ActiveHold> hold;
-        try (Connection c = dataSource.getConnection()) {
-            subject = app.subjects().find(c, ref.optId(), ref.optEmail());
-            hold = subject.isPresent() ? holds.active(c, r.appId, subject.get().key()) : Optional.empty();
-            outcomes = subject.isPresent() && hold.isEmpty() ? ErasureExecutor.execute(c, app.plan(),
-                    subject.get().key()) : List.of();
-        } catch (SQLException e) {
-            throw new ErasureFailure(e);
-        }
-        if (hold.isPresent()) {
-            waitForHold(r, app, hold.get());
-            return;
-        }
-        Receipt receipt = new Receipt(now, subject.isPresent(), outcomes.stream()
+        Receipt receipt = new Receipt(now, found, outcomes.stream()
                 .map(o -> new Receipt.Entry(o.table(), o.action().name(), o.rows(), o.categories(),
                         o.anonymizedColumns(), o.keptBecause().orElse(null)))
                 .toList());
+        byte[] notify = r.notifyAddress;
         r.status = DeletionStatus.COMPLETED;
         r.completedAt = now;
         r.leaseUntil = null;
         r.lastError = null;
         r.receipt = write(receipt);
         r.purgeSubject();
-        if (subject.isPresent() && subject.get().email() != null && !subject.get().email().isBlank()) {
-            // The address lives on only until the confirmation is sent, sealed.
-            r.locale = locale(r.locale, subject.get(), app);
-            r.notifyAddress = secrets.encrypt(subject.get().email());
+        if (found && notify != null) {
+            r.notifyAddress = notify;
             r.mailPending = DeletionRequest.MailPending.CONFIRMATION;
         }
-        audit.record(r.id, "erased", subject.isPresent() ? "tables=" + outcomes.size() : "subject-not-found");
+        audit.record(r.id, "erased", found ? "tables=" + outcomes.size() : "subject-not-found");
+    }
+
+    private Optional<HoldStore.ActiveHold> held(String appId, String key) {
+        try (Connection c = dataSource.getConnection()) {
+            return holds.active(c, appId, key);
+        } catch (SQLException e) {
+            throw new ErasureFailure(e);
+        }
     }
 
     /**
@@ -301,12 +391,14 @@ public class DeletionWorker {
                 }
                 r.attempts++;
                 r.lastError = code;
-                if (r.attempts >= config.worker().maxAttempts()) {
+                boolean failed = r.attempts >= config.worker().maxAttempts();
+                if (failed) {
                     r.status = DeletionStatus.FAILED;
                     r.failedAt = clock.instant();
                     r.leaseUntil = null;
                     audit.record(r.id, "failed", code);
                 }
+                steps.failed(id, code, failed, clock.instant());
             });
         } catch (RuntimeException again) {
             LOG.warnf("request=%s failure not recorded (database unavailable: %s)", id, errorCode(again));
@@ -314,7 +406,7 @@ public class DeletionWorker {
     }
 
     private Optional<SubjectFinder.Subject> find(AppRegistry.CompiledApp app, SubjectRef ref) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = stores.open(app.map().subjectStore())) {
             return app.subjects().find(c, ref.optId(), ref.optEmail());
         } catch (SQLException e) {
             throw new ErasureFailure(e);

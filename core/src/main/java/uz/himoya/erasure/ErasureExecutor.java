@@ -19,8 +19,14 @@ public final class ErasureExecutor {
 
     public static List<TableOutcome> execute(Connection connection, ErasurePlan plan, String subjectKey)
             throws SQLException {
-        List<TableOutcome> outcomes = new ArrayList<>(plan.steps().size());
-        for (ErasurePlan.Step step : plan.steps()) {
+        return execute(connection, plan.appId(), plan.steps(), subjectKey);
+    }
+
+    /** The given steps (one store's) in order. */
+    public static List<TableOutcome> execute(Connection connection, String appId, List<ErasurePlan.Step> steps,
+            String subjectKey) throws SQLException {
+        List<TableOutcome> outcomes = new ArrayList<>(steps.size());
+        for (ErasurePlan.Step step : steps) {
             try (PreparedStatement ps = connection.prepareStatement(step.sql())) {
                 int i = 1;
                 for (Object p : step.params()) {
@@ -29,7 +35,7 @@ public final class ErasureExecutor {
                 ps.setString(i++, subjectKey); // the change's WHERE
                 ps.setString(i, subjectKey); // the count's
                 // Throws when the rows changed are not the rows picked: the caller's transaction rolls back.
-                long rows = RowGuard.execute(ps, step.table(), "app=" + plan.appId()).changed();
+                long rows = RowGuard.execute(ps, step.table(), "app=" + appId).changed();
                 outcomes.add(new TableOutcome(step.table(), step.action(), rows, step.categories(),
                         step.anonymizedColumns(), step.keptBecause()));
             }

@@ -15,7 +15,12 @@ public record ErasurePlan(String appId, List<Step> steps) {
         DELETED, ANONYMIZED
     }
 
-    public record Step(String table, Action action, String sql, List<Object> params, List<String> categories,
+    /** The steps on one store's tables, in erasure order. */
+    public List<Step> steps(String store) {
+        return steps.stream().filter(s -> s.store().equals(store)).toList();
+    }
+
+    public record Step(String table, String store, Action action, String sql, List<Object> params, List<String> categories,
             List<String> anonymizedColumns, Optional<String> keptBecause) {
     }
 }

@@ -20,10 +20,19 @@ public final class ErasurePlanner {
     private ErasurePlanner() {
     }
 
+    /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static ErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        String schema = map.app().schema();
+        Map<String, Catalogue> all = new java.util.LinkedHashMap<>();
+        map.stores().forEach(s -> all.put(s.name(), catalogue));
+        return plan(map, all, pseudonymKey);
+    }
+
+    /** catalogues: each store's, by store name. The steps keep the map's erasure order. */
+    public static ErasurePlan plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
         List<ErasurePlan.Step> steps = new ArrayList<>();
         for (PrivacyMap.Table t : map.tables()) {
+            String schema = map.store(t.store()).schema();
+            Catalogue catalogue = catalogues.get(t.store());
             String where = where(map, catalogue, t);
             List<Object> params = new ArrayList<>();
             List<String> categories = new ArrayList<>(new TreeSet<>(t.categories().values()));
@@ -37,13 +46,13 @@ public final class ErasurePlanner {
                 // Only the categories of the columns actually overwritten were erased; the rest is kept.
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(c -> c != null).toList()));
-                steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.ANONYMIZED,
+                steps.add(new ErasurePlan.Step(t.name(), t.store(), ErasurePlan.Action.ANONYMIZED,
                         guarded(schema, t, where, "UPDATE " + q(schema) + "." + q(t.name()) + " t SET "
                                 + String.join(", ", sets)),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason())));
             } else {
-                steps.add(new ErasurePlan.Step(t.name(), ErasurePlan.Action.DELETED,
+                steps.add(new ErasurePlan.Step(t.name(), t.store(), ErasurePlan.Action.DELETED,
                         guarded(schema, t, where, "DELETE FROM " + q(schema) + "." + q(t.name()) + " t"),
                         List.of(), categories, List.of(), Optional.empty()));
             }
@@ -77,7 +86,7 @@ public final class ErasurePlanner {
         }
         PrivacyMap.Table parent = map.tables().stream().filter(p -> p.name().equals(t.parent().get())).findFirst()
                 .orElseThrow();
-        return q(t.column()) + " IN (SELECT " + q(t.parentKey()) + " FROM " + q(map.app().schema()) + "."
+        return q(t.column()) + " IN (SELECT " + q(t.parentKey()) + " FROM " + q(map.store(t.store()).schema()) + "."
                 + q(parent.name()) + " WHERE " + owned(map, catalogue, parent) + ")";
     }
 
@@ -92,12 +101,13 @@ public final class ErasurePlanner {
         }
         PrivacyMap.Table parent = map.table(t.parent().get()).orElseThrow();
         String p = alias + "_p";
-        return "(SELECT " + subjectKey(map, parent, p) + " FROM " + q(map.app().schema()) + "." + q(parent.name())
+        return "(SELECT " + subjectKey(map, parent, p) + " FROM " + q(map.store(t.store()).schema()) + "."
+                + q(parent.name())
                 + " " + p + " WHERE " + p + "." + q(t.parentKey()) + " = " + alias + "." + q(t.column()) + ")";
     }
 
-    /** Quotes an identifier that the parser already restricted to [a-z_][a-z0-9_]*. */
+    /** Quotes a PostgreSQL identifier (uz.himoya.db.Identifiers). */
     public static String q(String identifier) {
-        return '"' + identifier + '"';
+        return uz.himoya.db.Identifiers.postgres(identifier);
     }
 }

@@ -54,6 +54,12 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
         }
     }
 
+    /**
+     * Himoya's ledger table in an app's store (uz.himoya.store.Ledger): Himoya's own, never a table of the
+     * app, so the catalogue leaves it out and no map can name it.
+     */
+    public static final String HIMOYA_LEDGER = "himoya_ledger";
+
     public Optional<Column> column(String table, String column) {
         return Optional.ofNullable(tables.get(table)).map(t -> t.get(column));
     }
@@ -70,7 +76,7 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
         if (r.kind() == Kind.INHERITANCE_PARENT || r.primaryKey().isEmpty()) {
             return RowIdentity.physical();
         }
-        return RowIdentity.key(r.primaryKey().stream().map(c -> '"' + c + '"').toList(),
+        return RowIdentity.key(r.primaryKey().stream().map(uz.himoya.db.Identifiers::postgres).toList(),
                 r.primaryKey().stream().map(c -> column(table, c).orElseThrow().sqlType()).toList());
     }
 
@@ -81,7 +87,7 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
     private static final String TREE = """
             WITH RECURSIVE tree(oid, root) AS (
                 SELECT c.oid, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p')
+                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relname <> 'himoya_ledger'
                    AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
                 UNION
                 SELECT i.inhrelid, tree.root FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)

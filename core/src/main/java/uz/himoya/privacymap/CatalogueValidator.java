@@ -21,17 +21,30 @@ public final class CatalogueValidator {
     private CatalogueValidator() {
     }
 
-    /** The map with its tables in erasure order; throws with every problem found. */
+    /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static PrivacyMap validate(PrivacyMap map, Catalogue catalogue) {
+        Map<String, Catalogue> all = new LinkedHashMap<>();
+        map.stores().forEach(s -> all.put(s.name(), catalogue));
+        return validate(map, all);
+    }
+
+    /**
+     * The map with its tables in erasure order; throws with every problem found. catalogues: each store's,
+     * by store name. Tables of the stores other than the subject's come first and the subject's store last,
+     * each store's children before parents: the subject's own row is the last thing erased.
+     */
+    public static PrivacyMap validate(PrivacyMap map, Map<String, Catalogue> catalogues) {
         List<MapProblem> problems = new ArrayList<>();
         String file = map.source();
         PrivacyMap.Subject s = map.subject();
-        if (!catalogue.tables().containsKey(s.table())) {
-            problems.add(new MapProblem(file, 1, "subject.table: " + unknownTable(catalogue, s.table())));
+        Catalogue subjectCatalogue = catalogues.get(s.store());
+        if (!subjectCatalogue.tables().containsKey(s.table())) {
+            problems.add(new MapProblem(file, 1, "subject.table: " + unknownTable(subjectCatalogue, s.table())));
         } else {
-            requireColumn(problems, file, 1, catalogue, s.table(), s.key(), "subject.key");
-            requireColumn(problems, file, 1, catalogue, s.table(), s.email(), "subject.email");
-            s.locale().ifPresent(l -> requireColumn(problems, file, 1, catalogue, s.table(), l, "subject.locale"));
+            requireColumn(problems, file, 1, subjectCatalogue, s.table(), s.key(), "subject.key");
+            requireColumn(problems, file, 1, subjectCatalogue, s.table(), s.email(), "subject.email");
+            s.locale().ifPresent(l -> requireColumn(problems, file, 1, subjectCatalogue, s.table(), l,
+                    "subject.locale"));
         }
         Map<String, PrivacyMap.Table> byName = new LinkedHashMap<>();
         for (PrivacyMap.Table t : map.tables()) {
@@ -40,25 +53,54 @@ public final class CatalogueValidator {
             }
         }
         for (PrivacyMap.Table t : map.tables()) {
+            Catalogue catalogue = catalogues.get(t.store());
+            t.parent().map(byName::get).filter(p -> !p.store().equals(t.store())).ifPresent(p -> problems.add(
+                    new MapProblem(file, t.line(), "table " + t.name() + " (store " + t.store() + ") belongs to "
+                            + p.name() + " in store " + p.store() + ": a parent must be in the same store (one"
+                            + " statement finds the rows through it)")));
             checkTable(problems, file, catalogue, map, byName, t);
             t.retention().ifPresent(r -> checkRetention(problems, file, catalogue, t, r));
         }
         for (PrivacyMap.BreachSelector sel : map.breachSelectors()) {
-            if (!byName.containsKey(sel.table())) {
+            PrivacyMap.Table table = byName.get(sel.table());
+            if (table == null) {
                 problems.add(new MapProblem(file, sel.line(), "breach selector " + sel.name() + ": table '"
                         + sel.table() + "' is not mapped (its rows must lead to a subject)"));
+            } else if (!table.store().equals(s.store())) {
+                problems.add(new MapProblem(file, sel.line(), "breach selector " + sel.name() + ": table "
+                        + sel.table() + " is in store " + table.store() + ", not in the subject's store "
+                        + s.store() + " (not supported yet)"));
             } else {
-                requireTemporal(problems, file, sel.line(), catalogue, sel.table(), sel.timestamp(),
+                requireTemporal(problems, file, sel.line(), subjectCatalogue, sel.table(), sel.timestamp(),
                         "breach selector " + sel.name() + " timestamp");
             }
         }
         if (problems.isEmpty()) {
-            checkReferencesToDeletedRows(problems, file, catalogue, byName);
+            for (PrivacyMap.Store store : map.stores()) {
+                checkReferencesToDeletedRows(problems, file, catalogues.get(store.name()), inStore(byName, store));
+            }
         }
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);
         }
-        return map.withTables(order(file, catalogue, byName));
+        List<PrivacyMap.Table> ordered = new ArrayList<>();
+        List<PrivacyMap.Store> stores = new ArrayList<>(map.stores());
+        stores.sort((a, b) -> Boolean.compare(a.name().equals(s.store()), b.name().equals(s.store())));
+        for (PrivacyMap.Store store : stores) {
+            ordered.addAll(order(file, catalogues.get(store.name()), inStore(byName, store)));
+        }
+        return map.withTables(ordered);
+    }
+
+    private static Map<String, PrivacyMap.Table> inStore(Map<String, PrivacyMap.Table> byName,
+            PrivacyMap.Store store) {
+        Map<String, PrivacyMap.Table> out = new LinkedHashMap<>();
+        byName.forEach((n, t) -> {
+            if (t.store().equals(store.name())) {
+                out.put(n, t);
+            }
+        });
+        return out;
     }
 
     private static void checkTable(List<MapProblem> problems, String file, Catalogue catalogue, PrivacyMap map,

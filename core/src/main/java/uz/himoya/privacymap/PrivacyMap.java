@@ -12,12 +12,32 @@ import uz.himoya.policy.Jurisdiction;
  * One app's privacy map, as loaded from privacy-maps/&lt;id&gt;.yaml (docs/privacy-map.md). Immutable;
  * {@link #tables()} is in erasure order (children before parents) once validated.
  */
-public record PrivacyMap(String source, App app, Subject subject, List<Table> tables,
+public record PrivacyMap(String source, App app, List<Store> stores, Subject subject, List<Table> tables,
         List<BreachSelector> breachSelectors) {
 
     public record App(String id, String name, String contactEmail, Jurisdiction jurisdiction, List<String> locales,
-            String defaultLocale, Period deletionDeadline, Verification verification, String datasource,
-            String schema) {
+            String defaultLocale, Period deletionDeadline, Verification verification) {
+    }
+
+    /** Which SQL a store speaks. */
+    public enum StoreKind {
+        POSTGRESQL, MYSQL, MARIADB;
+
+        public boolean mysqlFamily() {
+            return this != POSTGRESQL;
+        }
+    }
+
+    /**
+     * A database of the app's own that holds some of its mapped tables (docs/privacy-map.md, "Stores").
+     *
+     * @param schema       the PostgreSQL schema, or the MySQL/MariaDB database, the tables live in
+     * @param connection   the name the connection settings are found under: config himoya.store."name".* (local
+     *                     run, tests) or the store's Secrets Manager secret (AWS)
+     * @param createLedger whether Himoya creates its ledger table there itself (else the DBA did)
+     */
+    public record Store(int line, String name, StoreKind kind, String schema, String connection,
+            boolean createLedger) {
     }
 
     /** How a request proves it comes from the data subject. */
@@ -37,12 +57,12 @@ public record PrivacyMap(String source, App app, Subject subject, List<Table> ta
         }
     }
 
-    public record Subject(String table, String key, String email, Optional<String> locale) {
+    public record Subject(String table, String key, String email, Optional<String> locale, String store) {
     }
 
     /** A table holding personal data: how its rows belong to the subject and what erasure does to them. */
-    public record Table(String name, int line, String column, Optional<String> parent, String parentKey,
-            Map<String, String> categories, Erasure erasure, Optional<Retention> retention) {
+    public record Table(String name, int line, String store, String column, Optional<String> parent,
+            String parentKey, Map<String, String> categories, Erasure erasure, Optional<Retention> retention) {
     }
 
     /**
@@ -76,7 +96,22 @@ public record PrivacyMap(String source, App app, Subject subject, List<Table> ta
     }
 
     public PrivacyMap withTables(List<Table> ordered) {
-        return new PrivacyMap(source, app, subject, List.copyOf(ordered), breachSelectors);
+        return new PrivacyMap(source, app, stores, subject, List.copyOf(ordered), breachSelectors);
+    }
+
+    public Store store(String name) {
+        return stores.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no store " + name + " in " + source));
+    }
+
+    /** The store that holds the subject table. */
+    public Store subjectStore() {
+        return store(subject.store());
+    }
+
+    /** The mapped tables of one store, in erasure order. */
+    public List<Table> tablesOf(String store) {
+        return tables.stream().filter(t -> t.store().equals(store)).toList();
     }
 
     public Optional<Table> table(String name) {

@@ -29,8 +29,14 @@ import uz.himoya.policy.Locales;
  */
 public final class PrivacyMapParser {
     private static final Pattern APP_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,39}");
-    /** Plain lower-case SQL identifiers only: no quoting games in maps. */
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /**
+     * SQL identifiers as the app's schema spells them: letters (any case, so PascalCase schemas map as they
+     * are), digits, _ and $, at most 63 characters (PostgreSQL's limit; MySQL's is 64). Every identifier is
+     * quoted in SQL with its dialect's quote doubled, so this is a sanity rule, not the injection defence.
+     */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    private static final Pattern STORE = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    private static final Pattern CONNECTION = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     private PrivacyMapParser() {
@@ -50,11 +56,12 @@ public final class PrivacyMapParser {
         }
         YamlNode top = new YamlNode(file, rootMapping, problems);
         PrivacyMap.App app = app(top.mapping("app", "app"));
-        PrivacyMap.Subject subject = subject(top.mapping("subject", "subject"));
+        List<PrivacyMap.Store> stores = stores(top, app.id());
+        PrivacyMap.Subject subject = subject(top.mapping("subject", "subject"), stores);
         List<PrivacyMap.Table> tables = new ArrayList<>();
         for (Node n : top.sequence("tables", "tables")) {
             if (n instanceof MappingNode m) {
-                table(top.child(m)).ifPresent(tables::add);
+                table(top.child(m), stores).ifPresent(tables::add);
             } else {
                 top.problem(YamlNode.line(n), "each entry of 'tables' must be a mapping");
             }
@@ -88,7 +95,74 @@ public final class PrivacyMapParser {
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);
         }
-        return new PrivacyMap(file, app, subject, tables, List.copyOf(selectors));
+        return new PrivacyMap(file, app, List.copyOf(stores), subject, tables, List.copyOf(selectors));
+    }
+
+    /** The app's own databases (docs/privacy-map.md, "Stores"); Himoya's database is never one of them. */
+    private static List<PrivacyMap.Store> stores(YamlNode top, String appId) {
+        List<PrivacyMap.Store> stores = new ArrayList<>();
+        for (Node n : top.sequence("stores", "stores")) {
+            if (!(n instanceof MappingNode m)) {
+                top.problem(YamlNode.line(n), "each entry of 'stores' must be a mapping");
+                continue;
+            }
+            YamlNode st = top.child(m);
+            String name = st.string("name", "stores[].name");
+            if (!name.isEmpty() && !STORE.matcher(name).matches()) {
+                st.problem(st.lineOf("name"), "store name '" + name + "' must match " + STORE.pattern());
+            }
+            if (stores.stream().anyMatch(x -> x.name().equals(name))) {
+                st.problem(st.lineOf("name"), "store '" + name + "' is declared twice");
+            }
+            PrivacyMap.StoreKind kind = PrivacyMap.StoreKind.POSTGRESQL;
+            String k = st.string("kind", "stores[].kind");
+            switch (k) {
+                case "postgresql" -> kind = PrivacyMap.StoreKind.POSTGRESQL;
+                case "mysql" -> kind = PrivacyMap.StoreKind.MYSQL;
+                case "mariadb" -> kind = PrivacyMap.StoreKind.MARIADB;
+                case "" -> {
+                }
+                default -> st.problem(st.lineOf("kind"), "unknown store kind '" + k
+                        + "'; valid: postgresql, mysql, mariadb");
+            }
+            String schema = identifier(st, "schema", "stores[].schema");
+            String connection = st.optString("connection").orElse(appId + "-" + name);
+            if (!CONNECTION.matcher(connection).matches()) {
+                st.problem(st.lineOf("connection"), "store " + name + ": connection '" + connection + "' must match "
+                        + CONNECTION.pattern());
+            }
+            boolean create = false;
+            Optional<String> ledger = st.optString("ledger");
+            if (ledger.isPresent()) {
+                switch (ledger.get()) {
+                    case "create" -> create = true;
+                    case "existing" -> create = false;
+                    default -> st.problem(st.lineOf("ledger"), "store " + name + ": ledger must be 'create' or"
+                            + " 'existing'");
+                }
+            }
+            st.rejectUnknown("store " + name);
+            stores.add(new PrivacyMap.Store(st.line(), name, kind, schema, connection, create));
+        }
+        if (stores.isEmpty() && top.keys().contains("stores")) {
+            top.problem(top.lineOf("stores"), "'stores' must list at least one store");
+        }
+        return stores;
+    }
+
+    /** A table's or the subject's store: named, or the only one there is. */
+    private static String storeOf(YamlNode n, List<PrivacyMap.Store> stores, String what) {
+        Optional<String> named = n.optString("store");
+        if (named.isEmpty()) {
+            if (stores.size() > 1) {
+                n.problem(n.line(), what + ": the map has several stores; say which one holds it (store: ...)");
+            }
+            return stores.isEmpty() ? "" : stores.get(0).name();
+        }
+        if (stores.stream().noneMatch(s -> s.name().equals(named.get()))) {
+            n.problem(n.lineOf("store"), what + ": store '" + named.get() + "' is not declared under 'stores'");
+        }
+        return named.get();
     }
 
     private static PrivacyMap.App app(YamlNode a) {
@@ -157,30 +231,33 @@ public final class PrivacyMapParser {
             }
             d.rejectUnknown("app.deletion");
         }
-        String datasource = a.optString("datasource").orElse("default");
-        if (!"default".equals(datasource)) {
-            // Erasure, receipt and status commit in one transaction only on Himoya's own datasource.
-            a.problem(a.lineOf("datasource"), "datasource '" + datasource
-                    + "': only 'default' is supported (put the app's tables in a schema of that database)");
+        for (String moved : List.of("datasource", "schema")) {
+            if (a.keys().contains(moved)) {
+                // The app's data lives in its own stores now; Himoya's database holds only Himoya's tables.
+                a.problem(a.lineOf(moved), "app." + moved + " is gone: declare the app's databases under"
+                        + " 'stores' (docs/privacy-map.md)");
+                a.optString(moved);
+            }
         }
-        String schema = identifier(a, "schema", "app.schema");
         a.rejectUnknown("app");
         return new PrivacyMap.App(id, name, contact, jurisdiction, List.copyOf(locales), defaultLocale, deadline,
-                verification, datasource, schema);
+                verification);
     }
 
-    private static PrivacyMap.Subject subject(YamlNode s) {
+    private static PrivacyMap.Subject subject(YamlNode s, List<PrivacyMap.Store> stores) {
         String table = identifier(s, "table", "subject.table");
         String key = identifier(s, "key", "subject.key");
         String email = identifier(s, "email", "subject.email");
         Optional<String> locale = s.keys().contains("locale") ? Optional.of(identifier(s, "locale", "subject.locale"))
                 : Optional.empty();
+        String store = storeOf(s, stores, "subject");
         s.rejectUnknown("subject");
-        return new PrivacyMap.Subject(table, key, email, locale);
+        return new PrivacyMap.Subject(table, key, email, locale, store);
     }
 
-    private static Optional<PrivacyMap.Table> table(YamlNode t) {
+    private static Optional<PrivacyMap.Table> table(YamlNode t, List<PrivacyMap.Store> stores) {
         String name = identifier(t, "table", "tables[].table");
+        String store = storeOf(t, stores, "table " + name);
         YamlNode belongs = t.mapping("belongsTo", "tables[].belongsTo");
         String column = identifier(belongs, "column", "belongsTo.column");
         Optional<String> parent = belongs.keys().contains("parent")
@@ -204,8 +281,8 @@ public final class PrivacyMapParser {
         PrivacyMap.Erasure erasure = erasure(t, name);
         Optional<PrivacyMap.Retention> retention = t.optMapping("retention").map(r -> retention(r, name));
         t.rejectUnknown("table " + name);
-        return Optional.of(new PrivacyMap.Table(name, t.line(), column, parent, parentKey, Map.copyOf(categories),
-                erasure, retention));
+        return Optional.of(new PrivacyMap.Table(name, t.line(), store, column, parent, parentKey,
+                Map.copyOf(categories), erasure, retention));
     }
 
     private static PrivacyMap.Retention retention(YamlNode r, String table) {
@@ -318,7 +395,7 @@ public final class PrivacyMapParser {
 
     private static void checkIdentifier(YamlNode n, int line, String v) {
         if (!IDENTIFIER.matcher(v).matches()) {
-            n.problem(line, "'" + v + "' is not a plain lower-case SQL identifier");
+            n.problem(line, "'" + v + "' is not an SQL identifier (letters, digits, _ and $; at most 63)");
         }
     }
 }

@@ -28,7 +28,7 @@ public final class SubjectFinder {
         this.keyColumn = q(s.key());
         this.emailColumn = q(s.email());
         this.select = "SELECT " + q(s.key()) + "::text, " + q(s.email()) + "::text, "
-                + s.locale().map(l -> q(l) + "::text").orElse("NULL") + " FROM " + q(map.app().schema()) + "."
+                + s.locale().map(l -> q(l) + "::text").orElse("NULL") + " FROM " + q(map.subjectStore().schema()) + "."
                 + q(s.table()) + " WHERE ";
     }
 
@@ -71,6 +71,6 @@ public final class SubjectFinder {
     }
 
     private static String q(String identifier) {
-        return '"' + identifier + '"';
+        return uz.himoya.db.Identifiers.postgres(identifier);
     }
 }

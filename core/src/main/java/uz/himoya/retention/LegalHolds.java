@@ -19,7 +19,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.SubjectFinder;
 import uz.himoya.problem.Problem;
 
@@ -41,9 +41,11 @@ public class LegalHolds {
     private final Secrets secrets;
     private final Clock clock;
     private final DeletionService deletions;
+    private final uz.himoya.store.StoreConnections stores;
 
     public LegalHolds(AppRegistry apps, AgroalDataSource dataSource, Secrets secrets, Clock clock,
-            DeletionService deletions) {
+            DeletionService deletions, uz.himoya.store.StoreConnections stores) {
+        this.stores = stores;
         this.apps = apps;
         this.dataSource = dataSource;
         this.secrets = secrets;
@@ -63,12 +65,18 @@ public class LegalHolds {
         if (!errors.isEmpty()) {
             throw Problem.validation(errors);
         }
-        return QuarkusTransaction.requiringNew().call(() -> jdbc(c -> {
-            // A hold on nobody would protect nothing: a mistyped id must be an error, not a silent no-op.
-            String key = finder.find(c, cmd.subjectId().map(String::trim),
+        // A hold on nobody would protect nothing: a mistyped id must be an error, not a silent no-op. The
+        // subject is looked up in the app's store, before Himoya's transaction.
+        String key;
+        try (Connection s = stores.open(app(appId).map().subjectStore())) {
+            key = finder.find(s, cmd.subjectId().map(String::trim),
                     cmd.subjectEmail().map(e -> e.trim().toLowerCase(Locale.ROOT))).map(SubjectFinder.Subject::key)
                     .orElseThrow(() -> Problem.validation(List.of(new Problem.FieldError("subject",
                             "no subject of app " + appId + " matches"))));
+        } catch (SQLException e) {
+            throw new IllegalStateException("store error " + e.getSQLState(), e);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> jdbc(c -> {
             HoldStore.lockExclusive(c, appId);
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
@@ -139,8 +147,11 @@ public class LegalHolds {
         return HoldQueries.one(c, secrets, appId, id);
     }
 
-    private uz.himoya.privacymap.AppRegistry.CompiledApp app(String appId) {
-        return apps.find(appId).orElseThrow(() -> Problem.notFound("The app"));
+    private uz.himoya.store.AppRegistry.CompiledApp app(String appId) {
+        if (!apps.serves(appId)) {
+            throw Problem.notFound("The app");
+        }
+        return apps.require(appId);
     }
 
     @FunctionalInterface

@@ -33,17 +33,25 @@ public final class RetentionPlanner {
     private RetentionPlanner() {
     }
 
+    /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static List<MapRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
+        Map<String, Catalogue> all = new java.util.LinkedHashMap<>();
+        map.stores().forEach(s -> all.put(s.name(), catalogue));
+        return plan(map, all, pseudonymKey);
+    }
+
+    /** catalogues: each store's, by store name. */
+    public static List<MapRule> plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
         List<MapRule> rules = new ArrayList<>();
         for (PrivacyMap.Table t : map.tables()) {
-            t.retention().ifPresent(r -> rules.add(compile(map, catalogue, t, r, pseudonymKey)));
+            t.retention().ifPresent(r -> rules.add(compile(map, catalogues.get(t.store()), t, r, pseudonymKey)));
         }
         return List.copyOf(rules);
     }
 
     static MapRule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
             String pseudonymKey) {
-        String target = q(map.app().schema()) + "." + q(t.name());
+        String target = q(map.store(t.store()).schema()) + "." + q(t.name());
         String column = "t." + q(r.column());
         String columnType = catalogue.column(t.name(), r.column()).orElseThrow().sqlType();
         List<TemporalAmount> cutoffs = new ArrayList<>(List.of(r.keep()));

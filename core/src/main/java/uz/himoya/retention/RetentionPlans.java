@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
@@ -44,11 +44,11 @@ public class RetentionPlans {
     }
 
     private Map<String, SweepRule> compile(String appId) {
-        PrivacyMap map = apps.require(appId).map();
+        AppRegistry.CompiledApp app = apps.require(appId);
+        PrivacyMap map = app.map();
         Map<String, SweepRule> rules = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            Catalogue catalogue = Catalogue.load(c, map.app().schema());
-            for (MapRule r : RetentionPlanner.plan(map, catalogue, secrets.erasurePseudonymKey())) {
+            for (MapRule r : RetentionPlanner.plan(map, app.catalogues(), secrets.erasurePseudonymKey())) {
                 warnIfUnindexed(c, map, r);
                 rules.put(r.name(), r);
             }
@@ -70,7 +70,7 @@ public class RetentionPlans {
                   JOIN pg_namespace n ON n.oid = t.relnamespace
                   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
                  WHERE n.nspname = ? AND t.relname = ? AND a.attname = ?""")) {
-            ps.setString(1, map.app().schema());
+            ps.setString(1, map.store(map.table(rule.name()).orElseThrow().store()).schema());
             ps.setString(2, rule.name());
             ps.setString(3, column);
             try (ResultSet rs = ps.executeQuery()) {

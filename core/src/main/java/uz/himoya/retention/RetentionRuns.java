@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.problem.Problem;
 
 /** The run records, read for ops (GET /v1/retention/runs). */
@@ -23,7 +23,7 @@ public class RetentionRuns {
 
     /** Newest first; limit 1 to 200. An unknown app is a 422, not an empty list that hides a typo. */
     public List<RunView> list(Optional<String> appId, int limit) {
-        if (appId.isPresent() && apps.find(appId.get()).isEmpty()) {
+        if (appId.isPresent() && !apps.serves(appId.get())) {
             throw Problem.validation(List.of(new Problem.FieldError("app", "is not an app this deployment serves")));
         }
         if (limit < 1 || limit > 200) {

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.SqlErrors;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 
 /**
  * Retention sweeps (Qlever 5.3, MEGABITE-CRM 6.3, ShipEx 1.3.1: personal data is kept only as long as its

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import uz.himoya.config.HimoyaConfig;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.problem.Problem;
 
 /** Checks what a sweep is asked for against the served apps and their rules, and starts or resumes runs. */
@@ -30,7 +30,7 @@ final class SweepRequests {
     /** An unknown app or rule is an error naming what is valid: never a silent skip. */
     void validate(SweepOptions o) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        if (o.app().isPresent() && apps.find(o.app().get()).isEmpty()) {
+        if (o.app().isPresent() && !apps.serves(o.app().get())) {
             errors.add(new Problem.FieldError("app", "is not an app this deployment serves; it serves "
                     + config.apps()));
         } else if (o.app().isEmpty() && !o.rules().isEmpty()) {

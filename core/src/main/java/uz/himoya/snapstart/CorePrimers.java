@@ -27,7 +27,7 @@ import uz.himoya.deletion.DeletionRequest;
 import uz.himoya.deletion.DeletionStatus;
 import uz.himoya.deletion.Receipt;
 import uz.himoya.policy.Locales;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.queue.SqsClients;
 
 /** The primers every function shares: the ORM and its transactions, the mail templates, the SQS client. */

@@ -36,13 +36,16 @@ public class SnapStartPriming implements Resource {
     private final Instance<Primer> primers;
     private final AgroalDataSource dataSource;
     private final HimoyaConfig config;
+    private final uz.himoya.store.StoreConnections stores;
     private volatile Outcome lastOutcome;
 
     /** How the last beforeCheckpoint went: primers that ran through and primers that failed. */
     public record Outcome(int succeeded, int failed) {
     }
 
-    public SnapStartPriming(@Any Instance<Primer> primers, AgroalDataSource dataSource, HimoyaConfig config) {
+    public SnapStartPriming(@Any Instance<Primer> primers, AgroalDataSource dataSource, HimoyaConfig config,
+            uz.himoya.store.StoreConnections stores) {
+        this.stores = stores;
         this.primers = primers;
         this.dataSource = dataSource;
         this.config = config;
@@ -110,6 +113,8 @@ public class SnapStartPriming implements Resource {
     }
 
     private void emptyPool() {
+        // The apps' stores too: their pools are made again on first use after the restore.
+        stores.closeAll();
         try {
             dataSource.flush(AgroalDataSource.FlushMode.GRACEFUL);
         } catch (RuntimeException e) {

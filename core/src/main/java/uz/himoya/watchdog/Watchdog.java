@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.problem.Problem;
 
 /**
@@ -61,7 +61,7 @@ public class Watchdog {
         List<String> sent = new ArrayList<>();
         for (DeadlinesView.App a : view.apps()) {
             List<DeadlineAlert> forApp = a.items().stream().filter(i -> !i.opsOnly()).toList();
-            send(a.appId(), () -> digests.sendToApp(apps.require(a.appId()).app(), forApp, now), sent, failures);
+            send(a.appId(), () -> digests.sendToApp(apps.app(a.appId()), forApp, now), sent, failures);
         }
         List<DeadlineAlert> forOps = view.apps().stream().flatMap(a -> a.items().stream())
                 .filter(DeadlineAlert::opsOnly).toList();
@@ -122,7 +122,7 @@ public class Watchdog {
     }
 
     private void validate(Optional<String> app) {
-        if (app.isPresent() && apps.find(app.get()).isEmpty()) {
+        if (app.isPresent() && !apps.serves(app.get())) {
             throw Problem.validation(List.of(new Problem.FieldError("app",
                     "is not an app this deployment serves; it serves " + config.apps())));
         }

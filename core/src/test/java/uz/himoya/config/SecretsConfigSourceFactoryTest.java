@@ -34,4 +34,25 @@ class SecretsConfigSourceFactoryTest {
     void shouldLeaveMailerCredentialsUnset_whenSmtpSecretIsAPlaceholder() {
         assertThat(SecretsConfigSourceFactory.properties(null, null, "smtp", arn -> "{}")).isEmpty();
     }
+
+    @Test
+    void shouldMapEachStoreSecret_andLeaveOutOneThatIsNotJson() {
+        Map<String, String> secrets = Map.of(
+                "arn:shop", "{\"engine\":\"postgres\",\"host\":\"db.app\",\"port\":5432,\"dbname\":\"shop\","
+                        + "\"username\":\"himoya\",\"password\":\"s3\"}",
+                "arn:kg", "not json hunter2",
+                "arn:empty", "{\"host\":\"\",\"port\":\"\",\"dbname\":\"\",\"username\":\"\",\"password\":\"\"}");
+
+        Map<String, String> p = SecretsConfigSourceFactory.storeProperties("demo-shop=arn:shop, demo-kg=arn:kg,new=arn:empty",
+                secrets::get);
+
+        assertThat(p).containsEntry("himoya.store.\"demo-shop\".host", "db.app")
+                .containsEntry("himoya.store.\"demo-shop\".port", "5432")
+                .containsEntry("himoya.store.\"demo-shop\".database", "shop")
+                .containsEntry("himoya.store.\"demo-shop\".username", "himoya")
+                .containsEntry("himoya.store.\"demo-shop\".password", "s3")
+                .doesNotContainKey("himoya.store.\"demo-shop\".tls");
+        assertThat(p.keySet()).noneMatch(k -> k.contains("demo-kg") || k.contains("\"new\""));
+        assertThat(p.values()).noneMatch(v -> v.contains("hunter2"));
+    }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uz.himoya.crypto.Secrets;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;

@@ -91,7 +91,7 @@ class DatesAndTemplatesTest {
     private static Map<String, String> renderAll(String locale) {
         Templates templates = new Templates(engine());
         PrivacyMap.App app = new PrivacyMap.App("demo", "Demo Market", "privacy@demo.example", Jurisdiction.UZ,
-                Locales.SUPPORTED, locale, Period.ofDays(14), PrivacyMap.Verification.EITHER, "default", "demo_app");
+                Locales.SUPPORTED, locale, Period.ofDays(14), PrivacyMap.Verification.EITHER);
         DeletionRequest r = request(locale);
         DeletionMails deletion = new DeletionMails(templates);
         Map<String, String> out = new LinkedHashMap<>();

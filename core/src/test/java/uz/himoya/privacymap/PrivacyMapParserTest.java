@@ -49,9 +49,10 @@ class PrivacyMapParserTest {
         assertThat(map.app().jurisdiction()).isEqualTo(Jurisdiction.UZ);
         assertThat(map.app().locales()).containsExactly("uz", "uz-Cyrl", "ru", "ky", "en");
         assertThat(map.app().defaultLocale()).isEqualTo("uz");
-        assertThat(map.app().schema()).isEqualTo("demo_app");
+        assertThat(map.stores()).containsExactly(new PrivacyMap.Store(map.stores().get(0).line(), "shop",
+                PrivacyMap.StoreKind.POSTGRESQL, "demo_app", "demo-shop", true));
         assertThat(map.subject()).isEqualTo(new PrivacyMap.Subject("users", "id", "email",
-                java.util.Optional.of("locale")));
+                java.util.Optional.of("locale"), "shop"));
     }
 
     @Test
@@ -253,7 +254,22 @@ class PrivacyMapParserTest {
         // Act + Assert
         assertThatThrownBy(() -> PrivacyMapParser.parse(FILE, yaml)).isInstanceOf(PrivacyMapException.class)
                 .hasMessageContaining(FILE + ":" + lineOf(yaml, "devices; DROP") + ":")
-                .hasMessageContaining("is not a plain lower-case SQL identifier");
+                .hasMessageContaining("is not an SQL identifier");
+    }
+
+    @Test
+    void shouldAcceptPascalCase_andRefuseAppSchema_andUnknownStore() {
+        // Arrange: PascalCase schemas map as they are spelled; the old app.schema is gone; a table must name
+        // a declared store
+        String pascal = demo.replace("- table: devices", "- table: DeviceTokens");
+        String old = demo.replace("  deletion:", "  schema: demo_app\n  deletion:");
+        String unknown = demo.replace("- table: devices", "- table: devices\n    store: crm");
+
+        // Act + Assert
+        assertThat(PrivacyMapParser.parse(FILE, pascal).table("DeviceTokens")).isPresent();
+        assertThatThrownBy(() -> PrivacyMapParser.parse(FILE, old)).hasMessageContaining("app.schema is gone");
+        assertThatThrownBy(() -> PrivacyMapParser.parse(FILE, unknown))
+                .hasMessageContaining("store 'crm' is not declared under 'stores'");
     }
 
     @Test

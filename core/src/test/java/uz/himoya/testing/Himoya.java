@@ -20,8 +20,9 @@ public final class Himoya {
     /** Fresh demo data, empty Himoya tables (keys stay), no mail, no queued messages. */
     public static void reset() {
         EmbeddedDatabase.loadDemo();
-        sql("TRUNCATE deletion_request, idempotency_record, intake_rate, audit_event, breach_notice, breach_incident,"
-                + " legal_hold, retention_run, retention_run_rule, watchdog_digest");
+        sql("TRUNCATE deletion_step, app_store_health, deletion_request, idempotency_record, intake_rate,"
+                + " audit_event, breach_notice, breach_incident, legal_hold, retention_run, retention_run_rule,"
+                + " watchdog_digest");
         SmtpResource.startServer();
         try {
             SmtpResource.mail().purgeEmailFromAllMailboxes();

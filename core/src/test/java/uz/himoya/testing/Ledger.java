@@ -28,7 +28,11 @@ public final class Ledger {
                   contactEmail: privacy@ledger.example
                   jurisdiction: UZ
                   locales: [uz, ru, en]
-                  schema: ledger_app
+                stores:
+                  - name: shop
+                    kind: postgresql
+                    schema: ledger_app
+                    connection: ledger-app
                 subject:
                   table: customers
                   key: id

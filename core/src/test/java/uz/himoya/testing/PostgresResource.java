@@ -12,7 +12,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         EmbeddedDatabase.loadDemo();
         return Map.of("quarkus.datasource.jdbc.url", EmbeddedDatabase.jdbcUrl(),
                 "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres");
+                "quarkus.datasource.password", "postgres",
+                // The demo apps' store: for now the same embedded server, reached on a connection of its own.
+                "himoya.store.\"demo-shop\".host", "localhost",
+                "himoya.store.\"demo-shop\".port", String.valueOf(EmbeddedDatabase.get().getPort()),
+                "himoya.store.\"demo-shop\".database", "postgres",
+                "himoya.store.\"demo-shop\".username", "postgres",
+                "himoya.store.\"demo-shop\".password", "postgres",
+                "himoya.store.\"demo-shop\".tls", "disable");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package uz.himoya.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.funqy.lambda.FunqyLambdaBindingRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -17,7 +16,9 @@ import org.jboss.logging.Logger;
 import uz.himoya.breach.BreachMessage;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.erasure.ErasureExecutor;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.store.AppRegistry;
+import uz.himoya.store.StoreConnections;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.retention.RetentionPlans;
 import uz.himoya.snapstart.Primer;
@@ -37,15 +38,15 @@ public class FunctionPrimer implements Primer {
     private final String export;
     private final AppRegistry apps;
     private final HimoyaConfig config;
-    private final AgroalDataSource dataSource;
+    private final StoreConnections stores;
     private final Instance<RetentionPlans> plans;
 
     public FunctionPrimer(@ConfigProperty(name = "quarkus.funqy.export") Optional<String> export, AppRegistry apps,
-            HimoyaConfig config, AgroalDataSource dataSource, Instance<RetentionPlans> plans) {
+            HimoyaConfig config, StoreConnections stores, Instance<RetentionPlans> plans) {
         this.export = export.orElse("");
         this.apps = apps;
         this.config = config;
-        this.dataSource = dataSource;
+        this.stores = stores;
         this.plans = plans;
     }
 
@@ -90,17 +91,22 @@ public class FunctionPrimer implements Primer {
      * rollback).
      */
     private void eraseNobody() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                for (String appId : config.apps()) {
-                    AppRegistry.CompiledApp app = apps.require(appId);
-                    app.subjects().find(c, Optional.of("-1"), Optional.of("priming@himoya.invalid"));
-                    ErasureExecutor.execute(c, app.plan(), "-1");
+        for (String appId : config.apps()) {
+            AppRegistry.CompiledApp app = apps.require(appId);
+            for (PrivacyMap.Store store : app.map().stores()) {
+                // The store's pool is closed again before the snapshot (SnapStartPriming).
+                try (Connection c = stores.open(store)) {
+                    c.setAutoCommit(false);
+                    try {
+                        if (store.name().equals(app.map().subject().store())) {
+                            app.subjects().find(c, Optional.of("-1"), Optional.of("priming@himoya.invalid"));
+                        }
+                        ErasureExecutor.execute(c, appId, app.plan().steps(store.name()), "-1");
+                    } finally {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                    }
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
             }
         }
     }

@@ -4,7 +4,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import uz.himoya.auth.ApiKeys;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 
 /**
  * App routes need "Authorization: Bearer &lt;app key&gt;". The key names the app; every later lookup is
@@ -28,7 +28,7 @@ public class AppKeyFilter {
             return null;
         }
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String app = Bearer.token(header).flatMap(keys::appFor).filter(a -> apps.find(a).isPresent()).orElse(null);
+        String app = Bearer.token(header).flatMap(keys::appFor).filter(apps::serves).orElse(null);
         if (app == null) {
             return jakarta.ws.rs.core.Response.fromResponse(Problems.response(401, "unauthorized",
                     "Unauthorized", "Send a valid app key as Authorization: Bearer <key>."))

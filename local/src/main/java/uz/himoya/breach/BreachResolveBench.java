@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 
 /**
  * The benchmark's way into Himoya's package-private breach code (BreachResolver, BreachStore, RateLimiter,

@@ -84,7 +84,7 @@ import uz.himoya.breach.BreachResolveBench;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.notice.Templates;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.testing.EmbeddedDatabase;
 
 /**

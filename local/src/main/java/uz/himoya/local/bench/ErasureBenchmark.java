@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 import uz.himoya.erasure.ErasureExecutor;
 import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.SubjectFinder;
 import uz.himoya.testing.EmbeddedDatabase;
 

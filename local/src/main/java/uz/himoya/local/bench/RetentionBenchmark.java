@@ -24,7 +24,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import uz.himoya.crypto.Secrets;
-import uz.himoya.privacymap.AppRegistry;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.retention.Budget;
 import uz.himoya.retention.Exclusions;

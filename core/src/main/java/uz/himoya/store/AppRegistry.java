@@ -1,0 +1,255 @@
+package uz.himoya.store;
+
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import uz.himoya.config.HimoyaConfig;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.db.SqlErrors;
+import uz.himoya.db.StoreUnavailable;
+import uz.himoya.erasure.ErasurePlan;
+import uz.himoya.erasure.ErasurePlanner;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.CatalogueValidator;
+import uz.himoya.privacymap.MapProblem;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.privacymap.PrivacyMapException;
+import uz.himoya.privacymap.PrivacyMapParser;
+import uz.himoya.privacymap.SubjectFinder;
+
+/**
+ * The apps this deployment serves. Each map is parsed at start-up: a map that is not valid YAML or breaks
+ * the map's rules stops the function from starting, with file, line and problem in the log (that is a
+ * deployment bug). Checking a map against its stores' catalogues needs the app's own databases, which may be
+ * down, or may have changed under the map: that never stops Himoya from starting or serving the other apps.
+ * An app whose stores cannot be read is served as soon as they can: its work waits ({@link StoreUnavailable},
+ * retried like any outage), and ops see why (GET /v1/ops/apps).
+ */
+@Startup
+@ApplicationScoped
+public class AppRegistry {
+    private static final Logger LOG = Logger.getLogger(AppRegistry.class);
+    /** How soon an app that could not be compiled is tried again: a store down must not be hammered. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(20);
+
+    /** An app ready to serve: its map (tables in erasure order), catalogues, plan, and how to find subjects. */
+    public record CompiledApp(PrivacyMap map, Map<String, Catalogue> catalogues, ErasurePlan plan,
+            SubjectFinder subjects) {
+        public PrivacyMap.App app() {
+            return map.app();
+        }
+    }
+
+    /** Why an app is not compiled yet: since when, and the last error code (no message: it may quote data). */
+    public record Unavailable(Instant since, Instant lastTried, String store, String code) {
+    }
+
+    private final StoreConnections stores;
+    private final HimoyaConfig config;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final Map<String, PrivacyMap> parsed = new LinkedHashMap<>();
+    private final Map<String, CompiledApp> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Unavailable> unavailable = new ConcurrentHashMap<>();
+
+    public AppRegistry(StoreConnections stores, HimoyaConfig config, Secrets secrets, Clock clock) {
+        this.stores = stores;
+        this.config = config;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    @PostConstruct
+    void load() {
+        for (String id : config.apps()) {
+            parsed.put(id, parse(id));
+        }
+        for (String id : parsed.keySet()) {
+            tryCompile(id);
+        }
+    }
+
+    /** Reads and checks one bundled map's own rules (no database). */
+    public static PrivacyMap parse(String id) {
+        String file = "privacy-maps/" + id + ".yaml";
+        PrivacyMap map = PrivacyMapParser.parse(file, resource(file));
+        if (!map.app().id().equals(id)) {
+            throw new PrivacyMapException(List.of(new MapProblem(file, 1, "app.id '" + map.app().id()
+                    + "' does not match the file name")));
+        }
+        return map;
+    }
+
+    /**
+     * Validates a parsed map against its stores' catalogues and plans it. connect opens a connection to a
+     * store; the ledger is created where the map allows it.
+     */
+    public static CompiledApp compile(PrivacyMap parsed, StoreOpener connect, String pseudonymKey)
+            throws SQLException {
+        Map<String, Catalogue> catalogues = new LinkedHashMap<>();
+        for (PrivacyMap.Store store : parsed.stores()) {
+            if (store.kind().mysqlFamily()) {
+                // Parsed and connectable, but the MySQL/MariaDB erasure is not wired in yet (issue 11).
+                throw new KindNotSupportedYet();
+            }
+            try (Connection c = connect.open(store)) {
+                if (store.createLedger()) {
+                    Ledger.create(c, store);
+                }
+                Catalogue catalogue = Catalogue.load(c, store.schema());
+                if (catalogue.tables().isEmpty()) {
+                    throw new PrivacyMapException(List.of(new MapProblem(parsed.source(), store.line(), "store "
+                            + store.name() + ": schema '" + store.schema() + "' has no tables (or does not exist)")));
+                }
+                catalogues.put(store.name(), catalogue);
+            }
+        }
+        PrivacyMap map = CatalogueValidator.validate(parsed, catalogues);
+        return new CompiledApp(map, Map.copyOf(catalogues), ErasurePlanner.plan(map, catalogues, pseudonymKey),
+                new SubjectFinder(map, catalogues.get(map.subject().store())));
+    }
+
+    /**
+     * Parses and compiles a bundled map whose stores are all reached on one connection (benchmarks and tests
+     * that put an app's tables beside Himoya's); the connection stays open.
+     */
+    public static CompiledApp compile(Connection c, String id, String pseudonymKey) throws SQLException {
+        Connection shared = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return compile(parse(id), store -> shared, pseudonymKey);
+    }
+
+    @FunctionalInterface
+    public interface StoreOpener {
+        Connection open(PrivacyMap.Store store) throws SQLException;
+    }
+
+    /** Whether this deployment serves the app (whatever its stores' state). */
+    public boolean serves(String appId) {
+        return parsed.containsKey(appId);
+    }
+
+    /** The app's settings from its map; needs no store. */
+    public PrivacyMap.App app(String appId) {
+        return map(appId).app();
+    }
+
+    /** The app's map: validated (tables in erasure order) once compiled, as parsed before. */
+    public PrivacyMap map(String appId) {
+        CompiledApp c = compiled.get(appId);
+        if (c != null) {
+            return c.map();
+        }
+        PrivacyMap m = parsed.get(appId);
+        if (m == null) {
+            throw new IllegalStateException("app '" + appId + "' is not served by this deployment");
+        }
+        return m;
+    }
+
+    public List<String> ids() {
+        return List.copyOf(parsed.keySet());
+    }
+
+    /** The compiled app, compiling it now if it was not yet; throws StoreUnavailable while it cannot be. */
+    public CompiledApp require(String appId) {
+        if (!parsed.containsKey(appId)) {
+            throw new IllegalStateException("app '" + appId + "' is not served by this deployment");
+        }
+        CompiledApp app = compiled.get(appId);
+        if (app != null) {
+            return app;
+        }
+        Unavailable u = unavailable.get(appId);
+        if (u == null || !clock.instant().isBefore(u.lastTried().plus(RETRY_AFTER))) {
+            app = tryCompile(appId);
+            if (app != null) {
+                return app;
+            }
+            u = unavailable.get(appId);
+        }
+        throw new StoreUnavailable(appId, u.store(), u.code());
+    }
+
+    /** Why the app is not compiled, if it is not. */
+    public Optional<Unavailable> unavailable(String appId) {
+        return compiled.containsKey(appId) ? Optional.empty() : Optional.ofNullable(unavailable.get(appId));
+    }
+
+    private synchronized CompiledApp tryCompile(String appId) {
+        CompiledApp done = compiled.get(appId);
+        if (done != null) {
+            return done;
+        }
+        PrivacyMap map = parsed.get(appId);
+        String[] at = {map.subject().store()};
+        try {
+            CompiledApp app = compile(map, store -> {
+                at[0] = store.name();
+                return stores.open(store);
+            }, secrets.erasurePseudonymKey());
+            compiled.put(appId, app);
+            if (unavailable.remove(appId) != null) {
+                LOG.infof("app=%s: its stores are reachable and match the map again; serving it", appId);
+            }
+            return app;
+        } catch (PrivacyMapException e) {
+            // The map no longer matches the store (a column renamed, a table dropped): the app waits until the
+            // map or the schema is put right. The problems name only the map's own identifiers and lines.
+            LOG.errorf("app=%s: its map does not match store %s; the app waits:%n%s", appId, at[0], e.getMessage());
+            failed(appId, at[0], "map-mismatch");
+        } catch (SQLException | RuntimeException e) {
+            String code = e instanceof StoreConnections.NotConfigured ? "store-not-configured"
+                    : e instanceof KindNotSupportedYet ? "store-kind-not-supported-yet" : SqlErrors.code(e);
+            LOG.warnf("app=%s: store %s cannot be read (%s); the app waits", appId, at[0], code);
+            failed(appId, at[0], code);
+        }
+        return null;
+    }
+
+    private void failed(String appId, String store, String code) {
+        Instant now = clock.instant();
+        unavailable.compute(appId, (k, old) -> new Unavailable(old == null ? now : old.since(), now, store, code));
+    }
+
+    private static final class KindNotSupportedYet extends RuntimeException {
+        KindNotSupportedYet() {
+            super("store kind not supported yet", null, false, false);
+        }
+    }
+
+    private static String resource(String file) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(file)) {
+            if (in == null) {
+                throw new PrivacyMapException(List.of(new MapProblem(file, 0, "privacy map not found on the"
+                        + " classpath (is the app id listed in himoya.apps and the file in privacy-maps/?)")));
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+}
