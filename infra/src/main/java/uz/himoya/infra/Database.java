@@ -54,7 +54,7 @@ public final class Database extends Construct {
                 .serverlessV2MinCapacity(0.5)
                 .serverlessV2MaxCapacity(4)
                 .vpc(network.vpc())
-                .vpcSubnets(network.isolatedSubnets())
+                .vpcSubnets(network.privateSubnets())
                 .port(PORT)
                 .storageEncrypted(true)
                 .deletionProtection(settings.isProduction())
@@ -66,7 +66,7 @@ public final class Database extends Construct {
                 .dbProxyName(settings.prefix())
                 .secrets(List.of(secret()))
                 .vpc(network.vpc())
-                .vpcSubnets(network.isolatedSubnets())
+                .vpcSubnets(network.privateSubnets())
                 .requireTls(true)
                 .build());
         proxy.getConnections().allowFrom(network.functionSecurityGroup(), Port.tcp(PORT),

@@ -12,6 +12,8 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
  * @param network     VPC and the functions' security group
  * @param database    the database every function connects to
  * @param secrets     secrets every function reads at start-up
+ * @param appStores   the app stores' secrets, which every function reads too: each of them runs SQL
+ *                    against app databases (erasure, retention, breach look-ups, watchdog, HTTP)
  * @param environment variables every function gets
  * @param alarms      where function alarms are registered
  */
@@ -20,6 +22,7 @@ public record FunctionDefaults(
         Network network,
         Database database,
         List<ISecret> secrets,
+        AppStoreSecrets appStores,
         Map<String, String> environment,
         Alarms alarms) {
 

@@ -81,8 +81,8 @@ public final class HimoyaFunction extends Construct {
                 .currentVersionOptions(VersionOptions.builder().removalPolicy(RemovalPolicy.RETAIN).build())
                 .environment(environment)
                 .vpc(defaults.network().vpc())
-                .vpcSubnets(defaults.network().isolatedSubnets())
-                .securityGroups(List.of(defaults.network().functionSecurityGroup()))
+                .vpcSubnets(defaults.network().privateSubnets())
+                .securityGroups(defaults.network().functionSecurityGroups())
                 .logGroup(logGroup)
                 .build();
 
@@ -100,6 +100,7 @@ public final class HimoyaFunction extends Construct {
 
         defaults.database().grantAccess(function);
         defaults.secrets().forEach(secret -> secret.grantRead(function));
+        defaults.appStores().grantRead(function);
         defaults.alarms().onFunctionTrouble(this, function, functionName);
         defaults.alarms().onRowGuard(this, logGroup, functionName);
     }

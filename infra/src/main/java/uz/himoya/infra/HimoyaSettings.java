@@ -1,8 +1,18 @@
 package uz.himoya.infra;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Everything an operator can choose at deploy time, read from CDK context ({@code -c key=value}).
@@ -22,6 +32,8 @@ import java.util.regex.Pattern;
  * @param alarmEmail       address subscribed to the alarm topic, or {@code null}
  * @param configRevision   free text; changing it publishes new function versions, which is how
  *                         changed secret values reach functions whose start-up is snapshotted
+ * @param appStores        the app databases the privacy maps name, sorted by connection name
+ * @param network          own or existing VPC, and where the functions may reach app stores
  */
 public record HimoyaSettings(
         String stage,
@@ -36,7 +48,9 @@ public record HimoyaSettings(
         String mailFrom,
         String mailFromDomain,
         String alarmEmail,
-        String configRevision) {
+        String configRevision,
+        List<AppStore> appStores,
+        NetworkSettings network) {
 
     public static final String DEFAULT_STAGE = "dev";
     public static final String DEFAULT_REGION = "eu-central-1";
@@ -48,6 +62,8 @@ public record HimoyaSettings(
     private static final Pattern APPS = Pattern.compile("[a-z0-9-]{2,40}(,[a-z0-9-]{2,40})*");
     // AWS rejects an SQS event source mapping with a maximum concurrency below 2.
     private static final int MIN_QUEUE_CONCURRENCY = 2;
+    private static final Set<String> APP_STORE_FIELDS = Set.of("connection", "secretArn");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public HimoyaSettings {
         require(STAGE.matcher(Objects.requireNonNull(stage, "stage")).matches(),
@@ -63,6 +79,21 @@ public record HimoyaSettings(
         Objects.requireNonNull(functionsAsset, "functionsAsset");
         require(mailFrom != null && mailFrom.contains("@"), "mailFrom must be an e-mail address");
         Objects.requireNonNull(configRevision, "configRevision");
+        // Sorted once here: the secrets' environment variable and its template stay the same
+        // whatever order the operator lists the stores in.
+        appStores = Objects.requireNonNull(appStores, "appStores").stream()
+                .sorted(Comparator.comparing(AppStore::connection))
+                .toList();
+        Set<String> connections = new HashSet<>();
+        for (AppStore store : appStores) {
+            require(connections.add(store.connection()),
+                    "appStores names connection '" + store.connection() + "' twice; one secret per store");
+            // The functions reach Secrets Manager through the VPC endpoint of their own region only.
+            require(store.secretArn() == null || region.equals(store.secretRegion()),
+                    "appStores: secretArn of '" + store.connection() + "' must be in region " + region
+                            + ", was '" + store.secretArn() + "'");
+        }
+        Objects.requireNonNull(network, "network").checkRegion(region);
     }
 
     /** True for the production stage, which keeps its data and logs when the stack is removed. */
@@ -96,7 +127,112 @@ public record HimoyaSettings(
                 text(context, "mailFrom", "no-reply@example.com"),
                 text(context, "mailFromDomain", null),
                 text(context, "alarmEmail", null),
-                text(context, "configRevision", "1"));
+                text(context, "configRevision", "1"),
+                appStores(context),
+                new NetworkSettings(
+                        text(context, "vpcId", null),
+                        list(context, "availabilityZones"),
+                        list(context, "privateSubnetIds"),
+                        list(context, "extraSecurityGroupIds"),
+                        text(context, "vpcCidr", null),
+                        list(context, "appStoreNetworks"),
+                        ports(context, "appStorePorts", NetworkSettings.DEFAULT_APP_STORE_PORTS)));
+    }
+
+    /**
+     * {@code appStores}: a JSON array of {@code {"connection": …, "secretArn": …}} objects (cdk.json,
+     * or a {@code -c} value starting with {@code [}), or the short form {@code -c} is made for,
+     * {@code connection[=secretArn],…}, e.g. {@code demo-shop,crm=arn:aws:secretsmanager:…}.
+     */
+    private static List<AppStore> appStores(Function<String, Object> context) {
+        Object value = json(context, "appStores");
+        List<AppStore> stores = new ArrayList<>();
+        if (value instanceof List<?> entries) {
+            for (Object entry : entries) {
+                if (entry instanceof Map<?, ?> fields) {
+                    stores.add(appStore(fields));
+                } else if (entry instanceof String text) {
+                    stores.add(appStore(text));
+                } else {
+                    throw new IllegalArgumentException("appStores entries must be objects with connection"
+                            + " and optional secretArn, was " + entry);
+                }
+            }
+        } else if (value instanceof Map<?, ?>) {
+            throw new IllegalArgumentException("appStores must be a list of {\"connection\": …, \"secretArn\": …}"
+                    + " objects, was an object: " + value);
+        } else if (value != null) {
+            for (String entry : split(value.toString())) {
+                stores.add(appStore(entry));
+            }
+        }
+        return stores;
+    }
+
+    private static AppStore appStore(Map<?, ?> fields) {
+        for (Object key : fields.keySet()) {
+            // A misspelt "secretARN" would otherwise quietly create an empty placeholder instead.
+            require(APP_STORE_FIELDS.contains(key), "appStores entry " + fields + " has unknown key '" + key
+                    + "'; allowed: " + APP_STORE_FIELDS);
+        }
+        Object connection = fields.get("connection");
+        Object secretArn = fields.get("secretArn");
+        require(connection != null, "appStores entry " + fields + " lacks connection");
+        return new AppStore(connection.toString().trim(),
+                secretArn == null || secretArn.toString().isBlank() ? null : secretArn.toString().trim());
+    }
+
+    private static AppStore appStore(String entry) {
+        // An ARN holds ':' but never '=' or ',', so both separate unambiguously.
+        int equals = entry.indexOf('=');
+        return equals < 0
+                ? new AppStore(entry.trim(), null)
+                : new AppStore(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+    }
+
+    /** A list of texts: a JSON array, or comma-separated text; empty when not given. */
+    private static List<String> list(Function<String, Object> context, String key) {
+        Object value = json(context, key);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> items) {
+            return items.stream().map(item -> Objects.toString(item, "").trim()).filter(s -> !s.isEmpty()).toList();
+        }
+        return split(value.toString());
+    }
+
+    private static List<Integer> ports(Function<String, Object> context, String key, List<Integer> fallback) {
+        List<String> values = list(context, key);
+        if (values.isEmpty()) {
+            return fallback;
+        }
+        return values.stream().map(value -> wholeNumber(key, value)).toList();
+    }
+
+    /** The context value, with text that is a JSON array parsed: {@code -c} always delivers text. */
+    private static Object json(Function<String, Object> context, String key) {
+        Object value = context.apply(key);
+        if (value instanceof String text) {
+            text = text.trim();
+            if (text.isEmpty()) {
+                return null;
+            }
+            if (text.startsWith("[")) {
+                try {
+                    return JSON.readValue(text, List.class);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("context " + key + " starts with '[' but is no JSON array: "
+                            + e.getOriginalMessage());
+                }
+            }
+            return text;
+        }
+        return value;
+    }
+
+    private static List<String> split(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static String text(Function<String, Object> context, String key, String fallback) {
@@ -109,9 +245,10 @@ public record HimoyaSettings(
 
     private static int number(Function<String, Object> context, String key, int fallback) {
         String value = text(context, key, null);
-        if (value == null) {
-            return fallback;
-        }
+        return value == null ? fallback : wholeNumber(key, value);
+    }
+
+    private static int wholeNumber(String key, String value) {
         try {
             // cdk.json may hold 30 or 30.0; "-c key=30" always arrives as a string.
             double parsed = Double.parseDouble(value);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnOutputProps;
 import software.amazon.awscdk.Duration;
@@ -28,9 +29,17 @@ public final class HimoyaStack extends Stack {
     public HimoyaStack(Construct scope, String id, StackProps props, HimoyaSettings settings) {
         super(scope, id, props);
 
-        Network network = new Network(this, "Network");
+        Network network = new Network(this, "Network", settings);
         Database database = new Database(this, "Database", network, settings);
         HimoyaSecrets secrets = new HimoyaSecrets(this, "Secrets", settings);
+        AppStoreSecrets appStores = new AppStoreSecrets(this, "AppStores", settings);
+        if (!settings.appStores().isEmpty() && settings.network().appStoreNetworks().isEmpty()
+                && settings.network().extraSecurityGroupIds().isEmpty()) {
+            // Not an error: the stores (and their secrets) may be set up before the network is.
+            Annotations.of(this).addWarningV2("himoya:appStoresUnreachable", "appStores are configured, but"
+                    + " neither appStoreNetworks nor extraSecurityGroupIds: the functions cannot connect to"
+                    + " any app store (README, Reach the app stores)");
+        }
         Alarms alarms = new Alarms(this, "Alarms", settings);
         PublicApi api = new PublicApi(this, "HttpApi", settings);
         if (settings.mailFromDomain() != null) {
@@ -41,8 +50,8 @@ public final class HimoyaStack extends Stack {
         }
 
         FunctionDefaults defaults = new FunctionDefaults(settings, network, database,
-                List.of(database.secret(), secrets.app(), secrets.smtp()),
-                commonEnvironment(settings, database, secrets, api), alarms);
+                List.of(database.secret(), secrets.app(), secrets.smtp()), appStores,
+                commonEnvironment(settings, database, secrets, appStores, api), alarms);
         String functions = settings.functionsAsset();
 
         QueueWorker erasure = new QueueWorker(this, "ErasureWorker", defaults, new HimoyaFunction.Spec(
@@ -92,10 +101,15 @@ public final class HimoyaStack extends Stack {
         output("AppSecretArn", secrets.app().getSecretArn(), "Crypto secret and app API keys");
         output("SmtpSecretArn", secrets.smtp().getSecretArn(), "SES SMTP credentials");
         output("DatabaseSecretArn", database.secret().getSecretArn(), "Database master credentials");
+        // What an app database's security group accepts Himoya's connections from (same VPC or peered).
+        output("FunctionSecurityGroupId", network.functionSecurityGroup().getSecurityGroupId(),
+                "Security group of every Himoya function");
+        appStores.environmentValue().ifPresent(value ->
+                output("AppStoreSecretArns", value, "Secret of each app store, as connection=arn,..."));
     }
 
     private static Map<String, String> commonEnvironment(HimoyaSettings settings, Database database,
-            HimoyaSecrets secrets, PublicApi api) {
+            HimoyaSecrets secrets, AppStoreSecrets appStores, PublicApi api) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HIMOYA_STAGE", settings.stage());
         env.put("HIMOYA_APPS", settings.apps());
@@ -110,6 +124,8 @@ public final class HimoyaStack extends Stack {
         env.put("HIMOYA_DB_SECRET_ARN", database.secret().getSecretArn());
         env.put("HIMOYA_SECRETS_ARN", secrets.app().getSecretArn());
         env.put("HIMOYA_SMTP_SECRET_ARN", secrets.smtp().getSecretArn());
+        // One secret per app store; left out without stores, so that the default stack stays as it was.
+        appStores.environmentValue().ifPresent(value -> env.put(AppStoreSecrets.ENVIRONMENT_VARIABLE, value));
         // Through the VPC endpoint for SES SMTP (private DNS makes the public name resolve to it).
         env.put("QUARKUS_MAILER_HOST", "email-smtp." + settings.region() + ".amazonaws.com");
         env.put("QUARKUS_MAILER_PORT", String.valueOf(Network.SMTP_SUBMISSION_PORT));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,10 @@ class ProductionStageTest {
                 Map.entry("mailFrom", "privacy@himoya.uz"),
                 Map.entry("mailFromDomain", "himoya.uz"),
                 Map.entry("alarmEmail", "ops@himoya.uz"),
-                Map.entry("configRevision", "2026-11-keys")));
+                Map.entry("configRevision", "2026-11-keys"),
+                // as cdk.json holds it: a list of objects
+                Map.entry("appStores", List.of(Map.of("connection", "shop"))),
+                Map.entry("appStoreNetworks", "10.20.0.0/16")));
     }
 
     @Test
@@ -76,9 +80,20 @@ class ProductionStageTest {
 
         // Assert
         assertEquals(SMTP_SECRET_ARN, variables.path("HIMOYA_SMTP_SECRET_ARN").asText());
-        // generated database credentials and Himoya's own secret; no SMTP placeholder
-        stack.template.resourceCountIs("AWS::SecretsManager::Secret", 2);
+        // generated database credentials, Himoya's own secret and the placeholder of store "shop";
+        // no SMTP placeholder
+        stack.template.resourceCountIs("AWS::SecretsManager::Secret", 3);
         assertTrue(stack.json.toString().contains(SMTP_SECRET_ARN + "\""), "read access is granted on it");
+    }
+
+    @Test
+    void shouldReadTheStoreFromAJsonList_whenCdkJsonListsAppStores() {
+        // Act
+        String value = SynthesizedStack.render(stack.resource(stack.functionId("erasure-worker"))
+                .at("/Properties/Environment/Variables/" + AppStoreSecrets.ENVIRONMENT_VARIABLE));
+
+        // Assert: one store, its placeholder secret (kept on removal like every prod secret, above)
+        assertTrue(value.matches("shop=\\$\\{AppStores\\w+}"), value);
     }
 
     @Test

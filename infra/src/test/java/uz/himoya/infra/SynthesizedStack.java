@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -32,10 +35,12 @@ final class SynthesizedStack {
 
     final Template template;
     final JsonNode json;
+    final Annotations annotations;
 
-    private SynthesizedStack(Template template) {
+    private SynthesizedStack(Template template, Annotations annotations) {
         this.template = template;
         this.json = JSON.valueToTree(template.toJSON());
+        this.annotations = annotations;
     }
 
     /** The stack with every context value at its default, except stage "test". */
@@ -53,7 +58,7 @@ final class SynthesizedStack {
         App app = new App(AppProps.builder().context(all).build());
         // No CDK_DEFAULT_ACCOUNT: the template stays account-agnostic, as in CI.
         HimoyaStack stack = HimoyaApp.createStack(app, name -> null);
-        return new SynthesizedStack(Template.fromStack(stack));
+        return new SynthesizedStack(Template.fromStack(stack), Annotations.fromStack(stack));
     }
 
     /** Resources of one type by logical id, in template order. */
@@ -113,6 +118,40 @@ final class SynthesizedStack {
                 .filter(arn -> !arn.isMissingNode())
                 .forEach(arn -> ids.add(target(arn)));
         return ids;
+    }
+
+    /** Statements of the identity policies attached to the role of the given function. */
+    List<JsonNode> roleStatements(String functionId) {
+        String roleId = target(resource(functionId).at("/Properties/Role"));
+        List<JsonNode> statements = new ArrayList<>();
+        resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> referencedIds(p.at("/Properties/Roles")).contains(roleId))
+                .forEach(p -> p.at("/Properties/PolicyDocument/Statement").forEach(statements::add));
+        return statements;
+    }
+
+    /**
+     * A string value as text: literals as they are, {@code Fn::Join} joined, and a Ref or
+     * Fn::GetAtt as {@code ${logicalId}}; for checking the format of values built from tokens.
+     */
+    static String render(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        String reference = target(value);
+        if (reference != null) {
+            return "${" + reference + "}";
+        }
+        JsonNode join = value.path("Fn::Join");
+        if (join.isArray()) {
+            StringBuilder text = new StringBuilder();
+            String separator = join.get(0).asText();
+            for (int i = 0; i < join.get(1).size(); i++) {
+                text.append(i == 0 ? "" : separator).append(render(join.get(1).get(i)));
+            }
+            return text.toString();
+        }
+        throw new AssertionError("cannot render " + value);
     }
 
     /** Every logical id a Ref or Fn::GetAtt anywhere inside the node points at. */
