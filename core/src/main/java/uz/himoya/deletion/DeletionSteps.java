@@ -1,11 +1,8 @@
 package uz.himoya.deletion;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import uz.himoya.db.Jdbc;
 
 /**
  * A deletion request's parts, one per app store (V6__app_stores.sql): PENDING until the store's erasure and
@@ -20,10 +18,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class DeletionSteps {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
 
-    public DeletionSteps(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public DeletionSteps(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** Opens a PENDING step per part; parts already open keep their state. */
@@ -106,16 +104,7 @@ public class DeletionSteps {
         });
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T sql(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new DeletionWorker.ErasureFailure(e);
-        }
+    private <T> T sql(Jdbc.Work<T> work) {
+        return jdbc.call(work);
     }
 }

@@ -22,9 +22,7 @@ public final class ErasurePlanner {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static ErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        Map<String, Catalogue> all = new java.util.LinkedHashMap<>();
-        map.stores().forEach(s -> all.put(s.name(), catalogue));
-        return plan(map, all, pseudonymKey);
+        return plan(map, catalogue.forEveryStore(map), pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. The steps keep the map's erasure order. */

@@ -60,6 +60,13 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
      */
     public static final String HIMOYA_LEDGER = "himoya_ledger";
 
+    /** This one catalogue for every store of the map (tests and benchmarks of a single schema). */
+    public Map<String, Catalogue> forEveryStore(PrivacyMap map) {
+        Map<String, Catalogue> all = new java.util.LinkedHashMap<>();
+        map.stores().forEach(s -> all.put(s.name(), this));
+        return all;
+    }
+
     public Optional<Column> column(String table, String column) {
         return Optional.ofNullable(tables.get(table)).map(t -> t.get(column));
     }

@@ -23,9 +23,7 @@ public final class CatalogueValidator {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static PrivacyMap validate(PrivacyMap map, Catalogue catalogue) {
-        Map<String, Catalogue> all = new LinkedHashMap<>();
-        map.stores().forEach(s -> all.put(s.name(), catalogue));
-        return validate(map, all);
+        return validate(map, catalogue.forEveryStore(map));
     }
 
     /**

@@ -35,9 +35,7 @@ public final class RetentionPlanner {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static List<MapRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        Map<String, Catalogue> all = new java.util.LinkedHashMap<>();
-        map.stores().forEach(s -> all.put(s.name(), catalogue));
-        return plan(map, all, pseudonymKey);
+        return plan(map, catalogue.forEveryStore(map), pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. */
