@@ -1,0 +1,421 @@
+package uz.himoya.store.mysql;
+
+import static uz.himoya.store.mysql.MysqlDialect.column;
+import static uz.himoya.store.mysql.MysqlDialect.qualified;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAmount;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import uz.himoya.erasure.strategy.AnonymizationStrategy;
+import uz.himoya.erasure.strategy.FixedStrategy;
+import uz.himoya.erasure.strategy.KeyedHashStrategy;
+import uz.himoya.erasure.strategy.NullStrategy;
+import uz.himoya.erasure.strategy.RedactStrategy;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.retention.SweepRule;
+
+/**
+ * The retention rules of a validated map for a MySQL 8 / MariaDB 10.6+ store, as {@link SweepRule}s: the
+ * counterpart of RetentionPlanner and MapRule. A batch is guarded like an erasure step:
+ *
+ * <pre>
+ * SELECT pk..., column FROM db.t AS t WHERE column &lt; ? [AND ...] [AND (column, pk) &gt; cursor]
+ *  ORDER BY column, pk LIMIT ? FOR UPDATE SKIP LOCKED
+ * DELETE t FROM db.t AS t WHERE (t.pk...) IN ((?...), ...)      -- or UPDATE ... SET strategies
+ * </pre>
+ *
+ * The rows are picked and locked by their primary key, then changed by exactly those keys in one
+ * statement, and the rows it found must equal the rows picked ({@link MysqlRowGuard.Violation} otherwise;
+ * the caller rolls back). A table without a primary key has no such identity in MySQL and is refused.
+ * The keyset cursor (column value, primary key) lets each batch start where the last stopped, on an index
+ * over the column; SKIP LOCKED leaves rows the app is writing right now to the next sweep.
+ *
+ * <p>Times are UTC. DATETIME and DATE columns are taken to hold UTC (MySQL stores no zone with them);
+ * TIMESTAMP columns are compared with {@code FROM_UNIXTIME(?)}, which presents the instant in the session's
+ * time zone as MySQL presents the column, so they are right in any session time zone. Calendar periods
+ * (P2Y) are counted in the app's zone, as on PostgreSQL.
+ *
+ * <p>Anonymizing rules are idempotent as on PostgreSQL: each strategy has a "done" test (NULL, the marker,
+ * the fixed value, or 64 lower-case hex characters), rows whose columns are all done are not picked again,
+ * and a keyed-hash column already holding a hash is not hashed twice.
+ */
+public final class MysqlRetention {
+    /** A keyed hash, matched case-sensitively (utf8mb4_bin) whatever the column's collation. */
+    static final String HEX64 = "^[0-9a-f]{64}$";
+
+    private MysqlRetention() {
+    }
+
+    /** Every retention rule on the tables one store of a validated map holds, in the map's order. */
+    public static List<Rule> plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
+        List<Rule> rules = new ArrayList<>();
+        for (PrivacyMap.Table t : map.tablesOf(store)) {
+            t.retention().ifPresent(r -> rules.add(compile(map, catalogue, t, r, pseudonymKey)));
+        }
+        return List.copyOf(rules);
+    }
+
+    /** A column the rule compares with a cut-off: how its bound value is written. */
+    private record Cut(String sql, boolean timestamp) {
+    }
+
+    static Rule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
+            String pseudonymKey) {
+        String database = catalogue.schema();
+        if (!database.equals(map.store(t.store()).schema())) {
+            throw new IllegalArgumentException("the store's schema is not the catalogue's database");
+        }
+        List<String> pk = catalogue.relations().get(t.name()).primaryKey();
+        if (pk.isEmpty()) {
+            throw new IllegalArgumentException("table " + t.name() + ": a retention rule on MySQL needs a primary"
+                    + " key to pick rows by");
+        }
+        List<KeyPart> key = new ArrayList<>();
+        for (String p : pk) {
+            Catalogue.Column c = catalogue.column(t.name(), p).orElseThrow();
+            Optional<MysqlKey> kind = MysqlKey.of(c);
+            if (kind.isEmpty() && !c.temporal()) {
+                throw new IllegalArgumentException("table " + t.name() + ": primary key column " + p + " is "
+                        + c.sqlType() + "; a retention cursor needs number, text, uuid or date parts");
+            }
+            key.add(new KeyPart(column("t", p), kind.orElse(MysqlKey.TEXT)));
+        }
+        List<TemporalAmount> cutoffs = new ArrayList<>(List.of(r.keep()));
+        List<Boolean> timestamps = new ArrayList<>();
+        Cut main = cut(catalogue, t, r.column());
+        timestamps.add(main.timestamp());
+        StringBuilder filter = new StringBuilder(column("t", r.column()) + " < " + main.sql());
+        r.when().ifPresent(w -> {
+            if (w.olderThan().isPresent()) {
+                Cut also = cut(catalogue, t, w.column());
+                filter.append(" AND ").append(column("t", w.column())).append(" < ").append(also.sql());
+                cutoffs.add(w.olderThan().get());
+                timestamps.add(also.timestamp());
+            } else {
+                filter.append(" AND ").append(column("t", w.column())).append(" IS NULL");
+            }
+        });
+        List<Object> filterParams = new ArrayList<>();
+        List<Object> changeParams = new ArrayList<>();
+        String change;
+        String action;
+        String target = qualified(database, t.name()) + " AS t";
+        if (r.action() instanceof PrivacyMap.Anonymize a) {
+            action = "ANONYMIZE";
+            List<String> done = new ArrayList<>();
+            List<String> sets = new ArrayList<>();
+            for (Map.Entry<String, AnonymizationStrategy> e : new TreeMap<>(a.columns()).entrySet()) {
+                Catalogue.Column c = catalogue.column(t.name(), e.getKey()).orElseThrow();
+                String col = column("t", e.getKey());
+                done.add(done(col, e.getValue(), filterParams));
+                sets.add(set(col, e.getValue(), c, pseudonymKey, changeParams));
+            }
+            filter.append(" AND NOT (").append(String.join(" AND ", done)).append(")");
+            change = "UPDATE " + target + " SET " + String.join(", ", sets) + " WHERE ";
+        } else {
+            action = "DELETE";
+            change = "DELETE t FROM " + target + " WHERE ";
+        }
+        return new Rule(t.name(), action, r.reason(), target, column("t", r.column()), key, List.copyOf(cutoffs),
+                List.copyOf(timestamps), filter.toString(), List.copyOf(filterParams), owner(map, catalogue, database, t),
+                change, List.copyOf(changeParams), map.app().jurisdiction().zone());
+    }
+
+    private static Cut cut(Catalogue catalogue, PrivacyMap.Table t, String name) {
+        Catalogue.Column c = catalogue.column(t.name(), name).orElseThrow();
+        boolean timestamp = c.sqlType().toLowerCase(Locale.ROOT).startsWith("timestamp");
+        return new Cut(timestamp ? "FROM_UNIXTIME(?)" : "?", timestamp);
+    }
+
+    /** The test that a column already holds what the strategy writes. Always true or false, never NULL. */
+    static String done(String col, AnonymizationStrategy s, List<Object> params) {
+        return switch (s) {
+            case NullStrategy n -> col + " IS NULL";
+            case RedactStrategy r -> {
+                params.add(RedactStrategy.MARKER);
+                yield col + " <=> ?"; // MySQL's IS NOT DISTINCT FROM
+            }
+            case FixedStrategy f -> {
+                params.add(f.value());
+                yield col + " <=> ?";
+            }
+            // NULL stays NULL under keyed-hash, so NULL is done too.
+            case KeyedHashStrategy k -> {
+                params.add(HEX64);
+                yield "(" + col + " IS NULL OR " + hashed(col) + ")";
+            }
+        };
+    }
+
+    /** SET column = strategy, guarded for keyed-hash so that a pseudonym is never hashed again. */
+    static String set(String col, AnonymizationStrategy s, Catalogue.Column c, String pseudonymKey,
+            List<Object> params) {
+        if (s instanceof KeyedHashStrategy) {
+            params.add(HEX64);
+            String expression = MysqlDialect.anonymized(col, s, c, pseudonymKey, params);
+            return col + " = CASE WHEN " + hashed(col) + " THEN " + col + " ELSE " + expression + " END";
+        }
+        return col + " = " + MysqlDialect.anonymized(col, s, c, pseudonymKey, params);
+    }
+
+    private static String hashed(String col) {
+        return "CONVERT(" + col + " USING utf8mb4) COLLATE utf8mb4_bin REGEXP ?";
+    }
+
+    /** One part of the primary key: the column on alias t, and how a value of it is bound. */
+    record KeyPart(String sql, MysqlKey kind) {
+    }
+
+    /**
+     * How a row's subject key is tested against the excluded keys (legal holds, open requests): the column
+     * that names the subject, through the parent chain where the table belongs through parents. A row whose
+     * subject key is NULL (already cut loose) is never excluded.
+     */
+    record Owner(String joins, String column, MysqlKey kind) {
+        /** true when the row belongs to one of n excluded keys; n placeholders. */
+        String excluded(int n) {
+            String in = column + " IN (" + String.join(", ", Collections.nCopies(n, "?")) + ")";
+            if (joins.isEmpty()) {
+                return "COALESCE(" + in + ", FALSE)";
+            }
+            return "EXISTS (SELECT 1 FROM " + joins + " AND " + in + ")";
+        }
+    }
+
+    private static Owner owner(PrivacyMap map, Catalogue catalogue, String database, PrivacyMap.Table t) {
+        if (t.parent().isEmpty()) {
+            return new Owner("", column("t", t.column()), MysqlKey.require(catalogue.column(t.name(), t.column())
+                    .orElseThrow(), "table " + t.name() + ": column"));
+        }
+        StringBuilder from = new StringBuilder();
+        List<String> on = new ArrayList<>();
+        String childAlias = "t";
+        PrivacyMap.Table child = t;
+        int depth = 0;
+        while (child.parent().isPresent()) {
+            PrivacyMap.Table parent = map.table(child.parent().get()).orElseThrow();
+            String alias = "x" + (++depth);
+            from.append(from.isEmpty() ? "" : " JOIN ").append(qualified(database, parent.name())).append(" AS ")
+                    .append(alias);
+            on.add(column(alias, child.parentKey()) + " = " + column(childAlias, child.column()));
+            childAlias = alias;
+            child = parent;
+        }
+        return new Owner(from + " WHERE " + String.join(" AND ", on), column(childAlias, child.column()),
+                MysqlKey.require(catalogue.column(child.name(), child.column()).orElseThrow(), "table "
+                        + child.name() + ": column"));
+    }
+
+    /** A mapped table's retention rule on MySQL. */
+    public static final class Rule implements SweepRule {
+        private final String name;
+        private final String action;
+        private final String reason;
+        private final String from;
+        private final String column;
+        private final List<KeyPart> key;
+        private final List<TemporalAmount> cutoffs;
+        private final List<Boolean> timestampCutoffs;
+        private final String filter;
+        private final List<Object> filterParams;
+        private final Owner owner;
+        private final String change;
+        private final List<Object> changeParams;
+        private final ZoneId zone;
+
+        Rule(String name, String action, String reason, String from, String column, List<KeyPart> key,
+                List<TemporalAmount> cutoffs, List<Boolean> timestampCutoffs, String filter, List<Object> filterParams,
+                Owner owner, String change, List<Object> changeParams, ZoneId zone) {
+            this.name = name;
+            this.action = action;
+            this.reason = reason;
+            this.from = from;
+            this.column = column;
+            this.key = List.copyOf(key);
+            this.cutoffs = cutoffs;
+            this.timestampCutoffs = timestampCutoffs;
+            this.filter = filter;
+            this.filterParams = filterParams;
+            this.owner = owner;
+            this.change = change;
+            this.changeParams = changeParams;
+            this.zone = zone;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String action() {
+            return action;
+        }
+
+        /** Why the rows go, as the map says. */
+        public String reason() {
+            return reason;
+        }
+
+        @Override
+        public boolean subjectRows() {
+            return true;
+        }
+
+        @Override
+        public Batch batch(Connection c, Scope scope, Optional<Cursor> after, int limit) throws SQLException {
+            MysqlDialect.requireTransaction(c);
+            MysqlDialect.requireFoundRows(c);
+            if (limit < 1) {
+                throw new IllegalArgumentException("a batch needs a limit of at least one row");
+            }
+            List<Bound> params = new ArrayList<>();
+            StringBuilder where = new StringBuilder(where(scope, params));
+            String keys = String.join(", ", key.stream().map(KeyPart::sql).toList());
+            if (after.isPresent()) {
+                Cursor cur = after.get();
+                if (cur.key().size() != key.size()) {
+                    throw new IllegalArgumentException("the cursor is not of this rule's primary key");
+                }
+                // The first test lets an index on the column start the scan at the cursor; the row comparison
+                // then steps past the rows of equal value already done.
+                where.append(" AND ").append(column).append(" >= ? AND (").append(column).append(", ").append(keys)
+                        .append(") > (?, ").append(String.join(", ", Collections.nCopies(key.size(), "?")))
+                        .append(")");
+                params.add(Bound.text(cur.value()));
+                params.add(Bound.text(cur.value()));
+                for (int i = 0; i < key.size(); i++) {
+                    params.add(new Bound(cur.key().get(i), key.get(i).kind()));
+                }
+            }
+            String pick = "SELECT " + keys + ", CAST(" + column + " AS CHAR) FROM " + from + " WHERE " + where
+                    + " ORDER BY " + column + ", " + keys + " LIMIT ? FOR UPDATE SKIP LOCKED";
+            List<List<String>> picked = new ArrayList<>();
+            String lastValue = null;
+            try (PreparedStatement ps = c.prepareStatement(pick)) {
+                int i = bind(ps, 1, params);
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<String> row = new ArrayList<>(key.size());
+                        for (int k = 1; k <= key.size(); k++) {
+                            row.add(rs.getString(k));
+                        }
+                        picked.add(row);
+                        lastValue = rs.getString(key.size() + 1);
+                    }
+                }
+            }
+            if (picked.isEmpty()) {
+                return new Batch(0, 0, Optional.empty());
+            }
+            String one = key.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(key.size(), "?")) + ")";
+            String sql = change + (key.size() == 1 ? keys : "(" + keys + ")") + " IN ("
+                    + String.join(", ", Collections.nCopies(picked.size(), one)) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (Object p : changeParams) {
+                    ps.setObject(i++, p);
+                }
+                for (List<String> row : picked) {
+                    for (int k = 0; k < key.size(); k++) {
+                        key.get(k).kind().bind(ps, i++, row.get(k));
+                    }
+                }
+                // The pick counted and locked the rows; the change must find exactly those.
+                long changed = MysqlRowGuard.execute(c, picked.size(), ps, name, "app=" + scope.appId() + " rule="
+                        + name);
+                return new Batch(picked.size(), changed, Optional.of(new Cursor(lastValue, picked.getLast())));
+            }
+        }
+
+        @Override
+        public Counts count(Connection c, Scope scope) throws SQLException {
+            List<Bound> params = new ArrayList<>();
+            String where = where(new Scope(scope.appId(), scope.asOf(), List.of()), params);
+            List<String> excluded = fitting(scope.excludedKeys());
+            String held = excluded.isEmpty() ? "0" : "COALESCE(SUM(" + owner.excluded(excluded.size()) + "), 0)";
+            List<Bound> all = new ArrayList<>();
+            excluded.forEach(k -> all.add(new Bound(k, owner.kind())));
+            all.addAll(params);
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*), " + held + " FROM " + from + " WHERE "
+                    + where)) {
+                bind(ps, 1, all);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Counts(rs.getLong(1) - rs.getLong(2), rs.getLong(2));
+                }
+            }
+        }
+
+        /** The rows past retention, less the excluded subjects; appends the bound values in order. */
+        private String where(Scope scope, List<Bound> params) {
+            for (int i = 0; i < cutoffs.size(); i++) {
+                // Calendar periods (P2Y) are counted in the app's zone, as its users count them.
+                Instant cut = scope.asOf().atZone(zone).minus(cutoffs.get(i)).toInstant();
+                params.add(timestampCutoffs.get(i) ? Bound.epoch(cut) : Bound.utc(cut));
+            }
+            filterParams.forEach(p -> params.add(new Bound(p, null)));
+            List<String> excluded = fitting(scope.excludedKeys());
+            if (excluded.isEmpty()) {
+                return filter;
+            }
+            excluded.forEach(k -> params.add(new Bound(k, owner.kind())));
+            return filter + " AND NOT " + owner.excluded(excluded.size());
+        }
+
+        /** A key that is not a value of the subject's key column names nobody in this table. */
+        private List<String> fitting(List<String> keys) {
+            return keys.stream().filter(owner.kind()::fits).toList();
+        }
+
+        /** For tests and the benchmark: the cut-off the first retention period gives at asOf. */
+        public Instant cutoff(Instant asOf) {
+            return asOf.atZone(zone).minus(cutoffs.get(0)).toInstant();
+        }
+    }
+
+    /** A value to bind: a key part by its kind, or a plain value (kind null). */
+    private record Bound(Object value, MysqlKey kind) {
+        static Bound text(String s) {
+            return new Bound(s, null);
+        }
+
+        static Bound utc(Instant i) {
+            return new Bound(LocalDateTime.ofInstant(i, ZoneOffset.UTC), null);
+        }
+
+        /** Seconds since the epoch with microseconds, for FROM_UNIXTIME. */
+        static Bound epoch(Instant i) {
+            return new Bound(BigDecimal.valueOf(i.getEpochSecond()).add(BigDecimal.valueOf(i.getNano() / 1000, 6)),
+                    null);
+        }
+    }
+
+    private static int bind(PreparedStatement ps, int first, List<Bound> params) throws SQLException {
+        int i = first;
+        for (Bound b : params) {
+            if (b.kind() != null) {
+                b.kind().bind(ps, i++, (String) b.value());
+            } else {
+                ps.setObject(i++, b.value());
+            }
+        }
+        return i;
+    }
+}

@@ -1,0 +1,123 @@
+package uz.himoya.store.mysql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jboss.logging.Logger;
+import uz.himoya.db.RowGuard;
+
+/**
+ * {@link RowGuard} for MySQL 8 / MariaDB: the one way Himoya runs a set-based change of an app's rows in
+ * such a store, and the guard on it.
+ *
+ * <p>MySQL has no data-modifying CTE, so the count and the change cannot be one statement as on PostgreSQL.
+ * They are two, on the caller's transaction:
+ *
+ * <ol>
+ * <li>{@code SELECT count(*) FROM t WHERE <rows meant> FOR UPDATE}: a locking read, which in InnoDB reads the
+ * newest committed rows (not the transaction's snapshot, which is what the change also reads) and locks them
+ * until the transaction ends, so no other transaction can change or delete a counted row in between;</li>
+ * <li>the change, {@code DELETE} or {@code UPDATE} with the same condition, whose update count is compared
+ * with the count. That is the rows it found: both Connector/Js report found rows by default
+ * ({@link MysqlDialect#requireFoundRows}), so an UPDATE that writes a value equal to the old one counts.</li>
+ * </ol>
+ *
+ * <p>Unequal counts throw {@link Violation} after the change ran: the caller must roll back (MySQL, unlike
+ * PostgreSQL, keeps the transaction's earlier statements after a failed one, so this applies to every
+ * exception). Each violation is logged once at ERROR with {@code alert=row-guard}, as RowGuard logs its own,
+ * so the same metric filter alarms on it; the line carries the table's name and the counts, never a value.
+ */
+public final class MysqlRowGuard {
+    private static final Logger LOG = Logger.getLogger(MysqlRowGuard.class);
+
+    private MysqlRowGuard() {
+    }
+
+    /**
+     * The rows changed were not the rows counted: the transaction must not commit. Its own type because
+     * {@link RowGuard.Violation}'s constructor is not public; {@link #CODE} is the same error code.
+     */
+    public static final class Violation extends RuntimeException {
+        public static final String CODE = RowGuard.CODE;
+        private final String table;
+        private final long picked;
+        private final long changed;
+
+        Violation(String table, long picked, long changed) {
+            super("row guard: " + table + " picked " + picked + " rows but changed " + changed
+                    + "; roll the transaction back", null, false, false);
+            this.table = table;
+            this.picked = picked;
+            this.changed = changed;
+        }
+
+        public String table() {
+            return table;
+        }
+
+        public long picked() {
+            return picked;
+        }
+
+        public long changed() {
+            return changed;
+        }
+    }
+
+    /** Called between the count and the change; for tests that play a concurrent writer there. */
+    @FunctionalInterface
+    interface Between {
+        Between NOTHING = table -> {
+        };
+
+        void counted(String table) throws SQLException;
+    }
+
+    /**
+     * Runs a guarded change: count (a locking SELECT whose one column is the count), then change.
+     *
+     * @param table   the mapped table's name, for the error and the alert
+     * @param context what the alert line should say about the work (ids only), e.g. "app=demo"
+     * @return the rows changed, equal to the rows counted
+     */
+    public static long execute(Connection c, PreparedStatement count, PreparedStatement change, String table,
+            String context) throws SQLException {
+        return execute(c, count, change, table, context, Between.NOTHING);
+    }
+
+    static long execute(Connection c, PreparedStatement count, PreparedStatement change, String table,
+            String context, Between between) throws SQLException {
+        MysqlDialect.requireTransaction(c);
+        long picked;
+        try (ResultSet rs = count.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("a guard's count returned no row");
+            }
+            picked = rs.getLong(1);
+        }
+        between.counted(table);
+        return compare(picked, change, table, context);
+    }
+
+    /**
+     * Runs a change of rows already picked and locked (a retention batch's {@code SELECT ... FOR UPDATE}) and
+     * compares the rows it found with the rows picked.
+     */
+    public static long execute(Connection c, long picked, PreparedStatement change, String table, String context)
+            throws SQLException {
+        MysqlDialect.requireTransaction(c);
+        return compare(picked, change, table, context);
+    }
+
+    private static long compare(long picked, PreparedStatement change, String table, String context)
+            throws SQLException {
+        long changed = change.executeLargeUpdate();
+        if (picked != changed) {
+            LOG.errorf("alert=%s %s table=%s picked=%d changed=%d: rolled back", Violation.CODE, context, table,
+                    picked, changed);
+            throw new Violation(table, picked, changed);
+        }
+        return changed;
+    }
+}

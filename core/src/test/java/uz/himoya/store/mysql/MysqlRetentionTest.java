@@ -1,0 +1,251 @@
+package uz.himoya.store.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static uz.himoya.store.mysql.MysqlDemo.DB;
+import static uz.himoya.store.mysql.MysqlDemo.PSEUDONYM_KEY;
+import static uz.himoya.store.mysql.MysqlDemo.count;
+import static uz.himoya.store.mysql.MysqlDemo.exec;
+import static uz.himoya.store.mysql.MysqlDemo.rows;
+import static uz.himoya.store.mysql.MysqlDemo.sha256Hex;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.CatalogueValidator;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.retention.SweepRule;
+import uz.himoya.testing.EmbeddedMariaDb;
+
+/** The demo map's retention rules swept in batches on a real MariaDB. */
+class MysqlRetentionTest {
+    private Connection connection;
+    private Catalogue catalogue;
+    private PrivacyMap map;
+    private final Instant asOf = Instant.now();
+
+    @BeforeEach
+    void loadDemo() throws SQLException {
+        EmbeddedMariaDb.loadDemo();
+        connection = EmbeddedMariaDb.connect(DB);
+        // Shapes the demo's rules lack: a composite key, and a table that belongs through a parent
+        exec(connection, "CREATE TABLE order_events (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL,"
+                + " at DATETIME(6) NOT NULL, FOREIGN KEY (order_id) REFERENCES orders (id))",
+                "INSERT INTO order_events VALUES (1, 5001, '2020-01-01'), (2, 5002, '2020-01-02'),"
+                        + " (3, 5003, '2020-01-03'), (4, 5004, '2020-01-04'), (5, 5004, UTC_TIMESTAMP(6))");
+        catalogue = MysqlCatalogue.load(connection, DB);
+        List<PrivacyMap.Table> tables = new ArrayList<>();
+        for (PrivacyMap.Table t : MysqlDemo.parsed().tables()) {
+            tables.add(t.name().equals("marketing_consents") ? withRetention(t, "granted_at", Period.ofDays(100)) : t);
+        }
+        tables.add(withRetention(new PrivacyMap.Table("order_events", 1, MysqlDemo.STORE, "order_id", Optional.of("orders"), "id",
+                Map.of(), new PrivacyMap.Delete(), Optional.empty()), "at", Period.ofYears(1)));
+        map = CatalogueValidator.validate(MysqlDemo.parsed().withTables(tables), catalogue);
+        connection.setAutoCommit(false);
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        connection.rollback();
+        connection.close();
+    }
+
+    @Test
+    void shouldDeleteEveryRowPastRetentionInBatches_whenCursorWalksOn() throws SQLException {
+        // Arrange: 10 old access logs each of Anna (1003) and John (1005), 95 to 140 days old
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+        assertThat(rule.count(connection, scope)).isEqualTo(new SweepRule.Counts(20, 0));
+
+        // Act
+        List<Long> batches = new ArrayList<>();
+        Optional<SweepRule.Cursor> cursor = Optional.empty();
+        while (true) {
+            SweepRule.Batch b = rule.batch(connection, scope, cursor, 7);
+            assertThat(b.affected()).isEqualTo(b.picked());
+            if (b.picked() == 0) {
+                break;
+            }
+            batches.add(b.picked());
+            cursor = b.last();
+            connection.commit();
+        }
+
+        // Assert
+        assertThat(batches).containsExactly(7L, 7L, 6L);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY")).isZero();
+        assertThat(count(connection, "SELECT count(*) FROM access_logs")).isEqualTo(180);
+        assertThat(cursor).hasValueSatisfying(c -> {
+            assertThat(c.value()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
+            assertThat(c.key()).singleElement().satisfies(k -> assertThat(k).matches("\\d+"));
+        });
+        assertThat(rule.action()).isEqualTo("DELETE");
+        assertThat(rule.subjectRows()).isTrue();
+    }
+
+    @Test
+    void shouldKeepHeldSubjectsRows_whenTheirKeysAreExcluded() throws SQLException {
+        // Arrange: Anna is on legal hold; a key that is no number names nobody
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of("1003", "1003 OR 1=1"));
+
+        // Act
+        SweepRule.Counts counts = rule.count(connection, scope);
+        SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 100);
+        connection.commit();
+
+        // Assert
+        assertThat(counts).isEqualTo(new SweepRule.Counts(10, 10));
+        assertThat(batch.picked()).isEqualTo(10);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE page LIKE '/old/%'")).isEqualTo(10);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE page LIKE '/old/%' AND user_id = 1003"))
+                .isEqualTo(10);
+    }
+
+    @Test
+    void shouldExcludeThroughTheParent_whenTableBelongsViaOrders() throws SQLException {
+        // Arrange: order events belong to users through orders; Dilnoza (1001, orders 5001 and 5002) is held
+        MysqlRetention.Rule rule = rule("order_events");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of("1001"));
+
+        // Act
+        SweepRule.Counts counts = rule.count(connection, scope);
+        SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 100);
+        connection.commit();
+
+        // Assert
+        assertThat(counts).isEqualTo(new SweepRule.Counts(2, 2));
+        assertThat(batch.picked()).isEqualTo(2);
+        assertThat(rows(connection, "SELECT id FROM order_events ORDER BY id")).extracting(r -> r.get("id"))
+                .containsExactly("1", "2", "5");
+    }
+
+    @Test
+    void shouldWalkACompositeKey_whenBatchesTakeOneRowEach() throws SQLException {
+        // Arrange: Dilnoza's two consents (email, sms) were granted 300 days ago
+        MysqlRetention.Rule rule = rule("marketing_consents");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+
+        // Act
+        SweepRule.Batch first = rule.batch(connection, scope, Optional.empty(), 1);
+        SweepRule.Batch second = rule.batch(connection, scope, first.last(), 1);
+        SweepRule.Batch third = rule.batch(connection, scope, second.last(), 1);
+        connection.commit();
+
+        // Assert
+        assertThat(first.last()).hasValueSatisfying(c -> assertThat(c.key()).containsExactly("1001", "email"));
+        assertThat(second.last()).hasValueSatisfying(c -> assertThat(c.key()).containsExactly("1001", "sms"));
+        assertThat(third.picked()).isZero();
+        assertThat(rows(connection, "SELECT user_id, channel FROM marketing_consents")).singleElement()
+                .isEqualTo(Map.of("user_id", "1005", "channel", "email"));
+    }
+
+    @Test
+    void shouldAnonymizeOnceAndNeverHashTwice_whenAccountIsUnused() throws SQLException {
+        // Arrange: Anna (1003) has not signed in for 800 days
+        MysqlRetention.Rule rule = rule("users");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+
+        // Act
+        SweepRule.Batch first = rule.batch(connection, scope, Optional.empty(), 100);
+        SweepRule.Batch again = rule.batch(connection, scope, Optional.empty(), 100);
+        exec(connection, "UPDATE users SET full_name = 'Anna again' WHERE id = 1003"); // one column undone
+        SweepRule.Batch third = rule.batch(connection, scope, Optional.empty(), 100);
+        connection.commit();
+
+        // Assert
+        assertThat(first.picked()).isEqualTo(1);
+        assertThat(again.picked()).as("every column is done").isZero();
+        assertThat(third.picked()).isEqualTo(1);
+        assertThat(rows(connection, "SELECT full_name, email, phone FROM users WHERE id = 1003")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("full_name", "[erased]").containsEntry("phone", null)
+                        .containsEntry("email", sha256Hex(PSEUDONYM_KEY + "anna@demo.example")));
+        assertThat(count(connection, "SELECT count(*) FROM users WHERE full_name = '[erased]'")).isEqualTo(1);
+        assertThat(rule.action()).isEqualTo("ANONYMIZE");
+    }
+
+    @Test
+    void shouldCompareTimestampColumnsAsInstants_whenSessionIsNotUtc() throws SQLException {
+        // Arrange: Aigul (1004) last signed in two hours before the two-year cut-off, Sherzod (1002) two hours
+        // after it. In a session five hours ahead of UTC, a cut-off bound as a UTC wall-clock time would be
+        // read as five hours earlier, and Aigul would be missed.
+        MysqlRetention.Rule rule = rule("users");
+        Instant cutoff = rule.cutoff(asOf); // the when-condition's period is the same two years
+        exec(connection, "SET time_zone = '+05:00'");
+        try (var ps = connection.prepareStatement("UPDATE users SET created_at = UTC_TIMESTAMP(6) - INTERVAL 3 YEAR,"
+                + " last_sign_in_at = FROM_UNIXTIME(?) WHERE id = ?")) {
+            for (long[] user : new long[][] {{1004, -7200}, {1002, 7200}}) {
+                ps.setBigDecimal(1, BigDecimal.valueOf(cutoff.getEpochSecond() + user[1]));
+                ps.setLong(2, user[0]);
+                ps.executeUpdate();
+            }
+        }
+
+        // Act
+        SweepRule.Batch batch = rule.batch(connection, new SweepRule.Scope("demo", asOf, List.of()), Optional.empty(),
+                100);
+
+        // Assert
+        assertThat(batch.picked()).isEqualTo(2);
+        assertThat(rows(connection, "SELECT id FROM users WHERE full_name = '[erased]' ORDER BY id"))
+                .extracting(r -> r.get("id")).containsExactly("1003", "1004");
+    }
+
+    @Test
+    void shouldSkipARowTheAppHoldsLocked_whenBatchRuns() throws SQLException {
+        // Arrange: the app is writing one of Anna's old sessions right now
+        MysqlRetention.Rule rule = rule("sessions");
+        try (Connection app = EmbeddedMariaDb.connect(DB)) {
+            app.setAutoCommit(false);
+            long locked = count(app, "SELECT min(id) FROM sessions WHERE user_id = 1003 AND last_seen_at"
+                    + " < UTC_TIMESTAMP() - INTERVAL 30 DAY");
+            exec(app, "SELECT id FROM sessions WHERE id = " + locked + " FOR UPDATE"); // that row only
+
+            // Act
+            SweepRule.Batch batch = rule.batch(connection, new SweepRule.Scope("demo", asOf, List.of()),
+                    Optional.empty(), 100);
+            connection.commit();
+            app.rollback();
+
+            // Assert: the other old session went; the locked one waits for the next sweep
+            assertThat(batch.picked()).isEqualTo(1);
+            assertThat(rows(connection, "SELECT id FROM sessions WHERE last_seen_at < UTC_TIMESTAMP() - INTERVAL 30 DAY"))
+                    .singleElement().isEqualTo(Map.of("id", Long.toString(locked)));
+        }
+    }
+
+    @Test
+    void shouldRefuseTheRule_whenTableHasNoPrimaryKey() throws SQLException {
+        // Arrange
+        exec(connection, "CREATE TABLE keyless (user_id BIGINT, at DATETIME(6) NOT NULL)");
+        Catalogue withKeyless = MysqlCatalogue.load(connection, DB);
+        PrivacyMap.Table keyless = withRetention(new PrivacyMap.Table("keyless", 1, MysqlDemo.STORE, "user_id", Optional.empty(), "id",
+                Map.of(), new PrivacyMap.Delete(), Optional.empty()), "at", Period.ofDays(1));
+
+        // Act + Assert
+        assertThatThrownBy(() -> MysqlRetention.compile(map, withKeyless, keyless, keyless.retention().orElseThrow(),
+                PSEUDONYM_KEY)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("primary key");
+    }
+
+    private MysqlRetention.Rule rule(String table) {
+        return MysqlRetention.plan(map, MysqlDemo.STORE, catalogue, PSEUDONYM_KEY).stream().filter(r -> r.name().equals(table))
+                .findFirst().orElseThrow();
+    }
+
+    private static PrivacyMap.Table withRetention(PrivacyMap.Table t, String column, Period keep) {
+        return new PrivacyMap.Table(t.name(), t.line(), t.store(), t.column(), t.parent(), t.parentKey(), t.categories(),
+                t.erasure(), Optional.of(new PrivacyMap.Retention(1, column, keep, new PrivacyMap.Delete(),
+                        Optional.empty(), "kept " + keep)));
+    }
+}

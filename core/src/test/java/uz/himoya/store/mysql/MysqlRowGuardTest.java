@@ -1,0 +1,212 @@
+package uz.himoya.store.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static uz.himoya.store.mysql.MysqlDemo.DB;
+import static uz.himoya.store.mysql.MysqlDemo.PSEUDONYM_KEY;
+import static uz.himoya.store.mysql.MysqlDemo.count;
+import static uz.himoya.store.mysql.MysqlDemo.exec;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import uz.himoya.erasure.TableOutcome;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.testing.EmbeddedMariaDb;
+
+/**
+ * What the guard protects against on MySQL, and what it cannot see.
+ *
+ * <p>On PostgreSQL a trigger or rule can silently skip a row, which the guard catches. On MySQL a trigger
+ * cannot: a BEFORE DELETE or UPDATE trigger can only fail the statement (SIGNAL), a trigger may not change
+ * the table its statement changes (error 1442), and there are no rules or INSTEAD OF triggers. What remains
+ * is a count and a change that reach different rows: a concurrent writer the count's locks did not keep
+ * out (READ COMMITTED takes no gap locks), or a planning mistake. A BEFORE UPDATE trigger that puts the old
+ * value back still counts as a found row: that the guard cannot see.
+ */
+class MysqlRowGuardTest {
+    private static final String SUBJECT = "1001";
+    private Connection connection;
+    private MysqlErasure.Plan plan;
+
+    @BeforeEach
+    void loadDemo() throws SQLException {
+        EmbeddedMariaDb.loadDemo();
+        connection = EmbeddedMariaDb.connect(DB);
+        Catalogue catalogue = MysqlCatalogue.load(connection, DB);
+        plan = MysqlErasure.plan(MysqlDemo.validated(catalogue), MysqlDemo.STORE, catalogue, PSEUDONYM_KEY);
+        connection.setAutoCommit(false);
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        connection.rollback();
+        connection.close();
+    }
+
+    @Test
+    void shouldRefuseTheChange_whenAConcurrentInsertSlipsInUnderReadCommitted() throws SQLException {
+        // Arrange: READ COMMITTED locks the counted rows but not the gaps between them, so another
+        // transaction can add a row of the subject between the count and the change
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        List<String> inserted = new ArrayList<>();
+        MysqlRowGuard.Between writer = table -> {
+            if (table.equals("access_logs")) {
+                try (Connection other = EmbeddedMariaDb.connect(DB)) {
+                    exec(other, "INSERT INTO access_logs (user_id, page) VALUES (1001, '/late')");
+                    inserted.add(table);
+                }
+            }
+        };
+
+        // Act
+        Throwable thrown = catchThrowable(() -> MysqlErasure.execute(connection, plan, SUBJECT, writer));
+        connection.rollback();
+
+        // Assert: refused with both counts, no value in the message; the caller's rollback left everything
+        assertThat(inserted).containsExactly("access_logs");
+        assertThat(thrown).isInstanceOfSatisfying(MysqlRowGuard.Violation.class, v -> {
+            assertThat(v.table()).isEqualTo("access_logs");
+            assertThat(v.picked()).isEqualTo(30);
+            assertThat(v.changed()).isEqualTo(31);
+            assertThat(v.getMessage()).doesNotContain(SUBJECT).contains("access_logs");
+        });
+        assertThat(MysqlRowGuard.Violation.CODE).isEqualTo("row-guard");
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(31);
+        assertThat(count(connection, "SELECT count(*) FROM users WHERE id = 1001")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepTheInsertOut_whenTheCountLockedTheGapUnderRepeatableRead() throws SQLException {
+        // Arrange: REPEATABLE READ (InnoDB's default): the count's next-key locks on the user_id index keep
+        // a new row of the subject out until the erasure commits
+        List<String> refused = new ArrayList<>();
+        MysqlRowGuard.Between writer = table -> {
+            if (table.equals("access_logs")) {
+                try (Connection other = EmbeddedMariaDb.connect(DB)) {
+                    exec(other, "SET SESSION innodb_lock_wait_timeout = 1");
+                    exec(other, "INSERT INTO access_logs (user_id, page) VALUES (1001, '/late')");
+                } catch (SQLException e) {
+                    refused.add(e.getSQLState()); // lock wait timeout
+                }
+            }
+        };
+
+        // Act
+        List<TableOutcome> outcomes = MysqlErasure.execute(connection, plan, SUBJECT, writer);
+        connection.commit();
+
+        // Assert
+        assertThat(refused).containsExactly("HY000");
+        assertThat(outcomes).filteredOn(o -> o.table().equals("access_logs")).singleElement()
+                .satisfies(o -> assertThat(o.rows()).isEqualTo(30));
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isZero();
+    }
+
+    @Test
+    void shouldKeepCountedRowsFromChanging_whenAnotherTransactionTriesBetweenCountAndChange() throws SQLException {
+        // Arrange: the count's FOR UPDATE holds the rows it counted, in either isolation level
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        List<String> refused = new ArrayList<>();
+        MysqlRowGuard.Between writer = table -> {
+            if (table.equals("order_items")) {
+                try (Connection other = EmbeddedMariaDb.connect(DB)) {
+                    exec(other, "SET SESSION innodb_lock_wait_timeout = 1");
+                    for (String sql : List.of("DELETE FROM order_items WHERE id = 9001",
+                            "UPDATE orders SET user_id = 1005 WHERE id = 5002")) { // a parent, locked by the semi-join
+                        try {
+                            exec(other, sql);
+                        } catch (SQLException e) {
+                            refused.add(e.getSQLState());
+                        }
+                    }
+                }
+            }
+        };
+
+        // Act
+        List<TableOutcome> outcomes = MysqlErasure.execute(connection, plan, SUBJECT, writer);
+
+        // Assert
+        assertThat(refused).containsExactly("HY000", "HY000");
+        assertThat(outcomes).filteredOn(o -> o.table().equals("order_items")).singleElement()
+                .satisfies(o -> assertThat(o.rows()).isEqualTo(3));
+    }
+
+    @Test
+    void shouldFailTheStatement_whenATriggerRefusesTheDelete() throws SQLException {
+        // Arrange: the only way a MySQL trigger stops a row being deleted is to fail the whole statement
+        exec(connection, "CREATE TRIGGER keep_devices BEFORE DELETE ON devices FOR EACH ROW"
+                + " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'devices are kept'");
+        try {
+            // Act
+            Throwable thrown = catchThrowable(() -> MysqlErasure.execute(connection, plan, SUBJECT));
+            connection.rollback();
+
+            // Assert
+            assertThat(thrown).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo("45000"));
+            assertThat(count(connection, "SELECT count(*) FROM devices WHERE user_id = 1001")).isEqualTo(1);
+            assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(30);
+        } finally {
+            exec(connection, "DROP TRIGGER keep_devices");
+        }
+    }
+
+    @Test
+    void shouldFailTheStatement_whenATriggerWouldAddRowsToItsOwnTable() throws SQLException {
+        // Arrange: a trigger that re-inserts what is deleted would make the change reach more rows than were
+        // counted; MySQL refuses it outright (error 1442)
+        exec(connection, "CREATE TRIGGER log_again AFTER DELETE ON access_logs FOR EACH ROW"
+                + " INSERT INTO access_logs (user_id, page) VALUES (OLD.user_id, OLD.page)");
+        try {
+            // Act
+            Throwable thrown = catchThrowable(() -> MysqlErasure.execute(connection, plan, SUBJECT));
+            connection.rollback();
+
+            // Assert
+            assertThat(thrown).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getErrorCode()).isEqualTo(1442));
+            assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(30);
+        } finally {
+            exec(connection, "DROP TRIGGER log_again");
+        }
+    }
+
+    @Test
+    void shouldNotSeeIt_whenATriggerPutsTheOldValueBack() throws SQLException {
+        // Arrange: the guard's blind spot on MySQL. The row was found, so it counts, though nothing changed.
+        exec(connection, "CREATE TRIGGER keep_phone BEFORE UPDATE ON orders FOR EACH ROW SET NEW.phone = OLD.phone");
+        try {
+            // Act
+            List<TableOutcome> outcomes = MysqlErasure.execute(connection, plan, SUBJECT);
+            connection.commit();
+
+            // Assert
+            assertThat(outcomes).filteredOn(o -> o.table().equals("orders")).singleElement()
+                    .satisfies(o -> assertThat(o.rows()).isEqualTo(2));
+            assertThat(count(connection, "SELECT count(*) FROM orders WHERE phone = '+998901112233'")).isEqualTo(2);
+        } finally {
+            exec(connection, "DROP TRIGGER keep_phone");
+        }
+    }
+
+    @Test
+    void shouldThrowTheViolation_whenCountsDiffer() throws SQLException {
+        // Arrange: the guard alone, fed a count that is not the change's
+        try (var count = connection.prepareStatement("SELECT 5");
+                var change = connection.prepareStatement("UPDATE users SET phone = phone WHERE id = 1001")) {
+            // Act + Assert
+            assertThatThrownBy(() -> MysqlRowGuard.execute(connection, count, change, "users", "app=test"))
+                    .isInstanceOfSatisfying(MysqlRowGuard.Violation.class, v -> {
+                        assertThat(v.picked()).isEqualTo(5);
+                        assertThat(v.changed()).isEqualTo(1);
+                    });
+        }
+    }
+}
