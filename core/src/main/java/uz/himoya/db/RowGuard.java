@@ -52,13 +52,16 @@ public final class RowGuard {
     public record Result(long picked, long changed, List<String> more) {
     }
 
-    /** The rows changed were not the rows picked: the statement's transaction must not commit. */
+    /**
+     * The rows changed were not the rows picked: the statement's transaction must not commit. Thrown by every
+     * store dialect's guard, so the workflows handle one type (code {@value #CODE}).
+     */
     public static final class Violation extends RuntimeException {
         private final String table;
         private final long picked;
         private final long changed;
 
-        Violation(String table, long picked, long changed) {
+        public Violation(String table, long picked, long changed) {
             super("row guard: " + table + " picked " + picked + " rows but changed " + changed
                     + "; the change is rolled back", null, false, false);
             this.table = table;

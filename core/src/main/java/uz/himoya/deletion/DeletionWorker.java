@@ -19,14 +19,13 @@ import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.SqlErrors;
-import uz.himoya.erasure.ErasureExecutor;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.policy.Locales;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.queue.QueueMessage;
 import uz.himoya.retention.HoldStore;
@@ -189,7 +188,7 @@ public class DeletionWorker {
             if (QuarkusTransaction.requiringNew().call(() -> resolve(id)) == Resolved.STOPPED) {
                 return Outcome.DONE;
             }
-            for (String store : QuarkusTransaction.requiringNew().call(() -> steps.pending(id))) {
+            for (String store : inErasureOrder(id, QuarkusTransaction.requiringNew().call(() -> steps.pending(id)))) {
                 if (!eraseIn(id, store)) {
                     return Outcome.DONE;
                 }
@@ -200,6 +199,16 @@ public class DeletionWorker {
             return Outcome.RETRY;
         }
         return sendConfirmation(id);
+    }
+
+    /**
+     * The pending stores in the map's erasure order: other stores first, the subject's store last
+     * (CatalogueValidator), so the subject's row, which a retry needs to find nothing else, goes last.
+     */
+    private List<String> inErasureOrder(UUID id, List<String> pending) {
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        return apps.require(r.appId).map().tables().stream().map(PrivacyMap.Table::store).distinct()
+                .filter(pending::contains).toList();
     }
 
     /** Takes the job with a lease; a crashed worker's lease runs out and the job is taken again. */
@@ -259,7 +268,7 @@ public class DeletionWorker {
             return Resolved.STOPPED;
         }
         steps.open(id, app.map().stores().stream().map(PrivacyMap.Store::name)
-                .filter(s -> !app.plan().steps(s).isEmpty()).toList(), clock.instant());
+                .filter(s -> !app.eraser(s).tables().isEmpty()).toList(), clock.instant());
         return Resolved.ERASE;
     }
 
@@ -284,7 +293,7 @@ public class DeletionWorker {
         PrivacyMap.Store store = app.map().store(storeName);
         StoreErasure.Counts counts;
         try (Connection c = stores.open(store)) {
-            counts = StoreErasure.run(c, store, app.plan(), id, key);
+            counts = StoreErasure.run(c, store, app.eraser(storeName), id, key);
         } catch (SQLException e) {
             throw new ErasureFailure(e);
         }
@@ -308,7 +317,7 @@ public class DeletionWorker {
         for (PrivacyMap.Store store : app.map().stores()) {
             String counts = done.get(store.name());
             if (counts != null) {
-                outcomes.addAll(StoreErasure.outcomes(app.plan(), store.name(), StoreErasure.read(counts)));
+                outcomes.addAll(app.eraser(store.name()).outcomes(StoreErasure.read(counts)));
             }
         }
         finish(r, app, true, outcomes);
@@ -352,8 +361,8 @@ public class DeletionWorker {
         r.status = DeletionStatus.QUEUED;
         r.leaseUntil = null;
         r.lastError = LegalHolds.HELD;
-        r.receipt = write(new Receipt(null, true, app.plan().steps().stream()
-                .map(s -> new Receipt.Entry(s.table(), "HELD", 0, List.of(), List.of(), why)).toList()));
+        r.receipt = write(new Receipt(null, true, app.map().tables().stream()
+                .map(t -> new Receipt.Entry(t.name(), "HELD", 0, List.of(), List.of(), why)).toList()));
         audit.record(r.id, "held", "hold=" + hold.id());
     }
 

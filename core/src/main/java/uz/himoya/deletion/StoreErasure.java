@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import uz.himoya.erasure.ErasureExecutor;
-import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.Ledger;
+import uz.himoya.store.port.StoreEraser;
 
 /**
  * Erases one subject's rows in one app store: every mapped table of the store, and the ledger row saying so,
@@ -35,7 +33,7 @@ public final class StoreErasure {
     }
 
     /** c: a connection to the store, auto-commit on; left with auto-commit on. */
-    public static Counts run(Connection c, PrivacyMap.Store store, ErasurePlan plan, UUID requestId,
+    public static Counts run(Connection c, PrivacyMap.Store store, StoreEraser eraser, UUID requestId,
             String subjectKey) throws SQLException {
         c.setAutoCommit(false);
         try {
@@ -45,7 +43,7 @@ public final class StoreErasure {
                 counts = new Counts(read(done.get()), true);
             } else {
                 Map<String, Long> rows = new LinkedHashMap<>();
-                for (TableOutcome o : ErasureExecutor.execute(c, plan.appId(), plan.steps(store.name()), subjectKey)) {
+                for (TableOutcome o : eraser.erase(c, subjectKey)) {
                     rows.put(o.table(), o.rows());
                 }
                 Ledger.record(c, store, requestId, STEP, write(rows));
@@ -63,12 +61,6 @@ public final class StoreErasure {
         } finally {
             c.setAutoCommit(true);
         }
-    }
-
-    /** The receipt lines of one store: the plan's steps with the counts. */
-    public static List<TableOutcome> outcomes(ErasurePlan plan, String store, Map<String, Long> rows) {
-        return plan.steps(store).stream().map(s -> new TableOutcome(s.table(), s.action(),
-                rows.getOrDefault(s.table(), 0L), s.categories(), s.anonymizedColumns(), s.keptBecause())).toList();
     }
 
     public static String write(Map<String, Long> rows) {

@@ -27,8 +27,18 @@ public final class ErasurePlanner {
 
     /** catalogues: each store's, by store name. The steps keep the map's erasure order. */
     public static ErasurePlan plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
+        return plan(map, map.tables(), catalogues, pseudonymKey);
+    }
+
+    /** The steps on the tables of one PostgreSQL store, planned against that store's catalogue. */
+    public static ErasurePlan plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
+        return plan(map, map.tablesOf(store), Map.of(store, catalogue), pseudonymKey);
+    }
+
+    private static ErasurePlan plan(PrivacyMap map, List<PrivacyMap.Table> tables, Map<String, Catalogue> catalogues,
+            String pseudonymKey) {
         List<ErasurePlan.Step> steps = new ArrayList<>();
-        for (PrivacyMap.Table t : map.tables()) {
+        for (PrivacyMap.Table t : tables) {
             String schema = map.store(t.store()).schema();
             Catalogue catalogue = catalogues.get(t.store());
             String where = where(map, catalogue, t);

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.SubjectRef;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 
 /**
  * The subject keys a sweep must leave alone, read again in every batch's transaction: subjects under an

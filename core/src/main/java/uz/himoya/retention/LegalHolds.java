@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.problem.Problem;
 
 /**

@@ -48,7 +48,10 @@ public class RetentionPlans {
         PrivacyMap map = app.map();
         Map<String, SweepRule> rules = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            for (MapRule r : RetentionPlanner.plan(map, app.catalogues(), secrets.erasurePseudonymKey())) {
+            // PostgreSQL stores only until the sweep runs batches on MySQL/MariaDB stores too (issue 11).
+            PrivacyMap pgOnly = map.withTables(map.tables().stream()
+                    .filter(t -> !map.store(t.store()).kind().mysqlFamily()).toList());
+            for (MapRule r : RetentionPlanner.plan(pgOnly, app.catalogues(), secrets.erasurePseudonymKey())) {
                 warnIfUnindexed(c, map, r);
                 rules.put(r.name(), r);
             }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +22,14 @@ import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.db.StoreUnavailable;
-import uz.himoya.erasure.ErasurePlan;
-import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.MapProblem;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapException;
 import uz.himoya.privacymap.PrivacyMapParser;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.StoreEraser;
+import uz.himoya.store.port.SubjectFinder;
 
 /**
  * The apps this deployment serves. Each map is parsed at start-up: a map that is not valid YAML or breaks
@@ -46,11 +46,19 @@ public class AppRegistry {
     /** How soon an app that could not be compiled is tried again: a store down must not be hammered. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(20);
 
-    /** An app ready to serve: its map (tables in erasure order), catalogues, plan, and how to find subjects. */
-    public record CompiledApp(PrivacyMap map, Map<String, Catalogue> catalogues, ErasurePlan plan,
+    /**
+     * An app ready to serve: its map (tables in erasure order), each store's catalogue and erasure (by store
+     * name, in the map's store order), and how to find subjects in the subject's store.
+     */
+    public record CompiledApp(PrivacyMap map, Map<String, Catalogue> catalogues, Map<String, StoreEraser> erasers,
             SubjectFinder subjects) {
         public PrivacyMap.App app() {
             return map.app();
+        }
+
+        /** The erasure of one store's tables (empty for a store the map keeps nothing of the subject in). */
+        public StoreEraser eraser(String store) {
+            return erasers.get(store);
         }
     }
 
@@ -102,15 +110,11 @@ public class AppRegistry {
             throws SQLException {
         Map<String, Catalogue> catalogues = new LinkedHashMap<>();
         for (PrivacyMap.Store store : parsed.stores()) {
-            if (store.kind().mysqlFamily()) {
-                // Parsed and connectable, but the MySQL/MariaDB erasure is not wired in yet (issue 11).
-                throw new KindNotSupportedYet();
-            }
             try (Connection c = connect.open(store)) {
                 if (store.createLedger()) {
                     Ledger.create(c, store);
                 }
-                Catalogue catalogue = Catalogue.load(c, store.schema());
+                Catalogue catalogue = StoreDialects.of(store.kind()).catalogue(c, store.schema());
                 if (catalogue.tables().isEmpty()) {
                     throw new PrivacyMapException(List.of(new MapProblem(parsed.source(), store.line(), "store "
                             + store.name() + ": schema '" + store.schema() + "' has no tables (or does not exist)")));
@@ -119,8 +123,14 @@ public class AppRegistry {
             }
         }
         PrivacyMap map = CatalogueValidator.validate(parsed, catalogues);
-        return new CompiledApp(map, Map.copyOf(catalogues), ErasurePlanner.plan(map, catalogues, pseudonymKey),
-                new SubjectFinder(map, catalogues.get(map.subject().store())));
+        Map<String, StoreEraser> erasers = new LinkedHashMap<>();
+        for (PrivacyMap.Store store : map.stores()) {
+            erasers.put(store.name(), StoreDialects.of(store.kind()).eraser(map, store.name(),
+                    catalogues.get(store.name()), pseudonymKey));
+        }
+        PrivacyMap.Store subjectStore = map.subjectStore();
+        return new CompiledApp(map, Collections.unmodifiableMap(catalogues), Collections.unmodifiableMap(erasers),
+                StoreDialects.of(subjectStore.kind()).subjects(map, catalogues.get(subjectStore.name())));
     }
 
     /**
@@ -223,7 +233,7 @@ public class AppRegistry {
             failed(appId, at[0], "map-mismatch");
         } catch (SQLException | RuntimeException e) {
             String code = e instanceof StoreConnections.NotConfigured ? "store-not-configured"
-                    : e instanceof KindNotSupportedYet ? "store-kind-not-supported-yet" : SqlErrors.code(e);
+                    : SqlErrors.code(e);
             LOG.warnf("app=%s: store %s cannot be read (%s); the app waits", appId, at[0], code);
             failed(appId, at[0], code);
         }
@@ -233,12 +243,6 @@ public class AppRegistry {
     private void failed(String appId, String store, String code) {
         Instant now = clock.instant();
         unavailable.compute(appId, (k, old) -> new Unavailable(old == null ? now : old.since(), now, store, code));
-    }
-
-    private static final class KindNotSupportedYet extends RuntimeException {
-        KindNotSupportedYet() {
-            super("store kind not supported yet", null, false, false);
-        }
     }
 
     private static String resource(String file) {

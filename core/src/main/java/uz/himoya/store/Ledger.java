@@ -26,10 +26,7 @@ public final class Ledger {
     /** The DDL the DBA runs (or Himoya, where the map says ledger: create). */
     public static String ddl(PrivacyMap.Store store) {
         return store.kind().mysqlFamily()
-                ? "CREATE TABLE IF NOT EXISTS " + table(store) + " (request_id CHAR(36) NOT NULL,"
-                        + " step VARCHAR(200) NOT NULL, counts TEXT NOT NULL,"
-                        + " created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),"
-                        + " PRIMARY KEY (request_id, step))"
+                ? uz.himoya.store.mysql.MysqlLedger.ddl(store.schema())
                 : "CREATE TABLE IF NOT EXISTS " + table(store) + " (request_id uuid NOT NULL, step text NOT NULL,"
                         + " counts text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),"
                         + " PRIMARY KEY (request_id, step))";

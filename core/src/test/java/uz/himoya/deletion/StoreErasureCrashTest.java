@@ -35,7 +35,7 @@ class StoreErasureCrashTest {
     public static void main(String[] args) throws Exception {
         try (Connection c = DriverManager.getConnection(args[0], "postgres", "postgres")) {
             AppRegistry.CompiledApp app = AppRegistry.compile(c, "demo", KEY);
-            StoreErasure.run(c, app.map().subjectStore(), app.plan(), UUID.fromString(args[1]), args[2]);
+            StoreErasure.run(c, app.map().subjectStore(), app.eraser(app.map().subjectStore().name()), UUID.fromString(args[1]), args[2]);
             System.out.println("STORE-COMMITTED");
             System.out.flush();
             Thread.sleep(TimeUnit.MINUTES.toMillis(5)); // Himoya's commit would come here: it never does
@@ -99,7 +99,7 @@ class StoreErasureCrashTest {
             AppRegistry.CompiledApp app = AppRegistry.compile(c, "demo", KEY);
             List<String> stores = app.map().stores().stream().map(s -> s.name()).toList();
             assertThat(stores).containsExactly("shop");
-            return StoreErasure.run(c, app.map().subjectStore(), app.plan(), request, subject);
+            return StoreErasure.run(c, app.map().subjectStore(), app.eraser(app.map().subjectStore().name()), request, subject);
         }
     }
 }

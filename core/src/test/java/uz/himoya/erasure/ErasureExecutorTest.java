@@ -54,7 +54,8 @@ class ErasureExecutorTest {
     void loadDemo() throws SQLException {
         EmbeddedDatabase.loadDemo();
         connection = EmbeddedDatabase.dataSource().getConnection();
-        plan = AppRegistry.compile(connection, "demo", pseudonymKey).plan();
+        AppRegistry.CompiledApp app = AppRegistry.compile(connection, "demo", pseudonymKey);
+        plan = ErasurePlanner.plan(app.map(), app.catalogues(), pseudonymKey);
         connection.setAutoCommit(false);
     }
 

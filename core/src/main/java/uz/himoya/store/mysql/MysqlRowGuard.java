@@ -23,7 +23,7 @@ import uz.himoya.db.RowGuard;
  * ({@link MysqlDialect#requireFoundRows}), so an UPDATE that writes a value equal to the old one counts.</li>
  * </ol>
  *
- * <p>Unequal counts throw {@link Violation} after the change ran: the caller must roll back (MySQL, unlike
+ * <p>Unequal counts throw {@link RowGuard.Violation} after the change ran: the caller must roll back (MySQL, unlike
  * PostgreSQL, keeps the transaction's earlier statements after a failed one, so this applies to every
  * exception). Each violation is logged once at ERROR with {@code alert=row-guard}, as RowGuard logs its own,
  * so the same metric filter alarms on it; the line carries the table's name and the counts, never a value.
@@ -32,37 +32,6 @@ public final class MysqlRowGuard {
     private static final Logger LOG = Logger.getLogger(MysqlRowGuard.class);
 
     private MysqlRowGuard() {
-    }
-
-    /**
-     * The rows changed were not the rows counted: the transaction must not commit. Its own type because
-     * {@link RowGuard.Violation}'s constructor is not public; {@link #CODE} is the same error code.
-     */
-    public static final class Violation extends RuntimeException {
-        public static final String CODE = RowGuard.CODE;
-        private final String table;
-        private final long picked;
-        private final long changed;
-
-        Violation(String table, long picked, long changed) {
-            super("row guard: " + table + " picked " + picked + " rows but changed " + changed
-                    + "; roll the transaction back", null, false, false);
-            this.table = table;
-            this.picked = picked;
-            this.changed = changed;
-        }
-
-        public String table() {
-            return table;
-        }
-
-        public long picked() {
-            return picked;
-        }
-
-        public long changed() {
-            return changed;
-        }
     }
 
     /** Called between the count and the change; for tests that play a concurrent writer there. */
@@ -114,9 +83,9 @@ public final class MysqlRowGuard {
             throws SQLException {
         long changed = change.executeLargeUpdate();
         if (picked != changed) {
-            LOG.errorf("alert=%s %s table=%s picked=%d changed=%d: rolled back", Violation.CODE, context, table,
+            LOG.errorf("alert=%s %s table=%s picked=%d changed=%d: rolled back", RowGuard.CODE, context, table,
                     picked, changed);
-            throw new Violation(table, picked, changed);
+            throw new RowGuard.Violation(table, picked, changed);
         }
         return changed;
     }

@@ -10,11 +10,11 @@ import java.sql.SQLException;
 import java.util.Optional;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 
 /**
  * Finds the data subject in the app's own table in a MySQL 8 / MariaDB store, by key or by registered
- * e-mail, as {@link SubjectFinder} does in PostgreSQL.
+ * e-mail, as {@link uz.himoya.store.postgres.PostgresSubjects} does in PostgreSQL.
  *
  * <p>The e-mail matches case-insensitively and otherwise exactly, as PostgreSQL's
  * {@code lower(email) = lower(?)} does: both sides lower-cased in utf8mb4 and compared as bytes. A plain
@@ -22,7 +22,7 @@ import uz.himoya.privacymap.SubjectFinder;
  * accents and ignores trailing spaces ('josé@' = 'jose@ '), and in a *_bin or *_cs collation no case at all.
  * Like PostgreSQL's, that comparison reads the whole table (no index serves it); a subject lookup is rare.
  */
-public final class MysqlSubjects {
+public final class MysqlSubjects implements SubjectFinder {
     private final String select;
     private final String keyColumn;
     private final String emailColumn;
@@ -38,7 +38,7 @@ public final class MysqlSubjects {
                 + qualified(catalogue.schema(), s.table()) + " AS t WHERE ";
     }
 
-    /** With both id and e-mail, both must match the same row; an ambiguous e-mail matches nobody. */
+    @Override
     public Optional<SubjectFinder.Subject> find(Connection c, Optional<String> id, Optional<String> email)
             throws SQLException {
         if (id.isPresent()) {

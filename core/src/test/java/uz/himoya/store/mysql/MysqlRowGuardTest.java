@@ -70,13 +70,13 @@ class MysqlRowGuardTest {
 
         // Assert: refused with both counts, no value in the message; the caller's rollback left everything
         assertThat(inserted).containsExactly("access_logs");
-        assertThat(thrown).isInstanceOfSatisfying(MysqlRowGuard.Violation.class, v -> {
+        assertThat(thrown).isInstanceOfSatisfying(uz.himoya.db.RowGuard.Violation.class, v -> {
             assertThat(v.table()).isEqualTo("access_logs");
             assertThat(v.picked()).isEqualTo(30);
             assertThat(v.changed()).isEqualTo(31);
             assertThat(v.getMessage()).doesNotContain(SUBJECT).contains("access_logs");
         });
-        assertThat(MysqlRowGuard.Violation.CODE).isEqualTo("row-guard");
+        assertThat(uz.himoya.db.RowGuard.CODE).isEqualTo("row-guard");
         assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(31);
         assertThat(count(connection, "SELECT count(*) FROM users WHERE id = 1001")).isEqualTo(1);
     }
@@ -203,7 +203,7 @@ class MysqlRowGuardTest {
                 var change = connection.prepareStatement("UPDATE users SET phone = phone WHERE id = 1001")) {
             // Act + Assert
             assertThatThrownBy(() -> MysqlRowGuard.execute(connection, count, change, "users", "app=test"))
-                    .isInstanceOfSatisfying(MysqlRowGuard.Violation.class, v -> {
+                    .isInstanceOfSatisfying(uz.himoya.db.RowGuard.Violation.class, v -> {
                         assertThat(v.picked()).isEqualTo(5);
                         assertThat(v.changed()).isEqualTo(1);
                     });

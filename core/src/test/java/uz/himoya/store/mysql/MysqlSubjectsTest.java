@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.testing.EmbeddedMariaDb;
 
 /** Finding the data subject in MariaDB by key, by e-mail, or both. */

@@ -22,9 +22,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import uz.himoya.erasure.ErasureExecutor;
 import uz.himoya.erasure.ErasurePlan;
+import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.privacymap.SubjectFinder;
+import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.testing.EmbeddedDatabase;
 
 /**
@@ -117,7 +118,7 @@ public final class ErasureBenchmark {
                     throw new IllegalStateException("Himoya did not find subject " + SUBJECT);
                 }
                 long rows = 0;
-                for (TableOutcome o : ErasureExecutor.execute(c, app.plan(), s.get().key())) {
+                for (TableOutcome o : app.eraser(app.map().subjectStore().name()).erase(c, s.get().key())) {
                     rows += o.rows();
                 }
                 return rows;
@@ -142,7 +143,7 @@ public final class ErasureBenchmark {
                 prepare(admin);
                 b[i] = timed(baselineConnection, baseline);
             }
-            report(admin, app.plan(), warmUpPairs, measuredPairs, rowsErased, h, b);
+            report(admin, ErasurePlanner.plan(app.map(), app.catalogues(), PSEUDONYM_KEY), warmUpPairs, measuredPairs, rowsErased, h, b);
         }
     }
 

@@ -1,4 +1,4 @@
-package uz.himoya.privacymap;
+package uz.himoya.store.postgres;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,23 +6,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.store.port.SubjectFinder;
 
-/** Finds the data subject in the app's own table, by key or by registered e-mail (case-insensitive). */
-public final class SubjectFinder {
+/** Finds the data subject in a PostgreSQL store, by key or by registered e-mail (case-insensitive). */
+public final class PostgresSubjects implements SubjectFinder {
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
-    /** The subject as the app knows them. The key is what the erasure plan binds. */
-    public record Subject(String key, String email, Optional<String> locale) {
-    }
 
     private final String select;
     private final String keyColumn;
     private final String emailColumn;
     private final String keyType;
 
-    public SubjectFinder(PrivacyMap map, Catalogue catalogue) {
+    public PostgresSubjects(PrivacyMap map, Catalogue catalogue) {
         PrivacyMap.Subject s = map.subject();
         this.keyType = catalogue.column(s.table(), s.key()).orElseThrow().sqlType();
         this.keyColumn = q(s.key());
@@ -32,7 +31,7 @@ public final class SubjectFinder {
                 + q(s.table()) + " WHERE ";
     }
 
-    /** With both id and e-mail, both must match the same row; an ambiguous e-mail matches nobody. */
+    @Override
     public Optional<Subject> find(Connection c, Optional<String> id, Optional<String> email) throws SQLException {
         if (id.isPresent()) {
             if (!keyFits(id.get())) {
