@@ -11,9 +11,20 @@ import java.util.Optional;
 @ConfigMapping(prefix = "himoya")
 public interface HimoyaConfig {
 
-    /** App ids whose privacy maps are loaded from the classpath resource privacy-maps/&lt;id&gt;.yaml. */
+    /**
+     * App ids whose privacy maps are loaded from the classpath resource privacy-maps/&lt;id&gt;.yaml (or from
+     * {@link #mapDir()} where that holds the file).
+     */
     @WithDefault("demo")
     List<String> apps();
+
+    /**
+     * A folder of privacy maps read before the bundled ones: &lt;dir&gt;/&lt;id&gt;.yaml, where it exists, is the
+     * app's map. For the local run only, so that a newcomer's own map is served without rebuilding the
+     * functions (README, "Serve your own app locally"). Unset in AWS: a deployed map is the reviewed file
+     * bundled into the function, never one read from the function's disk.
+     */
+    Optional<String> mapDir();
 
     /** Base URL the verification links point to (the HTTP API's public address). */
     @WithDefault("http://localhost:8080")

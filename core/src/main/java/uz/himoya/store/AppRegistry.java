@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
@@ -45,6 +48,7 @@ public class AppRegistry {
     private static final Logger LOG = Logger.getLogger(AppRegistry.class);
     /** How soon an app that could not be compiled is tried again: a store down must not be hammered. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(20);
+    private static final Pattern APP_ID = Pattern.compile("[a-z0-9-]{2,40}");
 
     /**
      * An app ready to serve: its map (tables in erasure order), each store's catalogue and erasure (by store
@@ -83,8 +87,9 @@ public class AppRegistry {
 
     @PostConstruct
     void load() {
+        Optional<Path> mapDir = config.mapDir().map(Path::of);
         for (String id : config.apps()) {
-            parsed.put(id, parse(id));
+            parsed.put(id, parse(id, mapDir));
         }
         for (String id : parsed.keySet()) {
             tryCompile(id);
@@ -93,8 +98,19 @@ public class AppRegistry {
 
     /** Reads and checks one bundled map's own rules (no database). */
     public static PrivacyMap parse(String id) {
-        String file = "privacy-maps/" + id + ".yaml";
-        PrivacyMap map = PrivacyMapParser.parse(file, resource(file));
+        return parse(id, Optional.empty());
+    }
+
+    /**
+     * Reads and checks one map's own rules (no database): mapDir/&lt;id&gt;.yaml where that file exists
+     * (himoya.map-dir, the local run), else the bundled privacy-maps/&lt;id&gt;.yaml. Errors name the file read.
+     */
+    public static PrivacyMap parse(String id, Optional<Path> mapDir) {
+        // Only a well-formed id becomes a file name: a configured id like "../x" never leaves the folder.
+        Optional<Path> own = mapDir.filter(d -> APP_ID.matcher(id).matches()).map(d -> d.resolve(id + ".yaml"))
+                .filter(Files::isRegularFile);
+        String file = own.map(Path::toString).orElse("privacy-maps/" + id + ".yaml");
+        PrivacyMap map = PrivacyMapParser.parse(file, own.isPresent() ? read(own.get()) : resource(file, mapDir));
         if (!map.app().id().equals(id)) {
             throw new PrivacyMapException(List.of(new MapProblem(file, 1, "app.id '" + map.app().id()
                     + "' does not match the file name")));
@@ -245,11 +261,20 @@ public class AppRegistry {
         unavailable.compute(appId, (k, old) -> new Unavailable(old == null ? now : old.since(), now, store, code));
     }
 
-    private static String resource(String file) {
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+
+    private static String resource(String file, Optional<Path> mapDir) {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(file)) {
             if (in == null) {
                 throw new PrivacyMapException(List.of(new MapProblem(file, 0, "privacy map not found on the"
-                        + " classpath (is the app id listed in himoya.apps and the file in privacy-maps/?)")));
+                        + " classpath" + mapDir.map(d -> " nor in " + d).orElse("") + " (is the app id listed in"
+                        + " himoya.apps and the file in privacy-maps/?)")));
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.testing.EmbeddedDatabase;
-import uz.himoya.testing.Himoya;
+import uz.himoya.testing.DemoStore;
 
 /**
  * Exactly once across two databases, with a real crash: a worker process erases a subject in the app's
@@ -46,15 +45,15 @@ class StoreErasureCrashTest {
     void shouldCompleteWithTheFirstRunsCounts_whenTheWorkerIsKilledBetweenTheStoresCommitAndHimoyas()
             throws Exception {
         // Arrange: what an uninterrupted run counts for user 1001
-        EmbeddedDatabase.loadDemo();
+        DemoStore.loadDemo();
         Map<String, Long> uninterrupted = erase(UUID.randomUUID(), "1001").rows();
-        EmbeddedDatabase.loadDemo();
+        DemoStore.loadDemo();
         UUID request = UUID.randomUUID();
 
         // Act: the worker dies right after the store committed; then the job is retried
         Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), StoreErasureCrashTest.class.getName(),
-                EmbeddedDatabase.jdbcUrl(), request.toString(), "1001").redirectErrorStream(true).start();
+                DemoStore.jdbcUrl(), request.toString(), "1001").redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.equals("STORE-COMMITTED")) {
@@ -64,7 +63,7 @@ class StoreErasureCrashTest {
             worker.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback, no goodbye
             assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        long usersAfterCrash = Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001");
+        long usersAfterCrash = DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001");
         StoreErasure.Counts retried = erase(request, "1001");
 
         // Assert
@@ -72,18 +71,18 @@ class StoreErasureCrashTest {
         assertThat(retried.fromLedger()).isTrue();
         assertThat(retried.rows()).isEqualTo(uninterrupted);
         assertThat(uninterrupted.values().stream().mapToLong(Long::longValue).sum()).isPositive();
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.himoya_ledger WHERE request_id = ?", request))
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.himoya_ledger WHERE request_id = ?", request))
                 .isEqualTo(1);
     }
 
     @Test
     void shouldNotEraseTwice_whenTheSameRequestRunsAgain() throws Exception {
         // Arrange
-        EmbeddedDatabase.loadDemo();
+        DemoStore.loadDemo();
         UUID request = UUID.randomUUID();
         StoreErasure.Counts first = erase(request, "1001");
         // rows that appear for the same subject after the erasure are not the request's to take silently
-        Himoya.sql("INSERT INTO demo_app.users (id, full_name, email) VALUES (1001, 'Back Again', 'back@x.example')");
+        DemoStore.sql("INSERT INTO demo_app.users (id, full_name, email) VALUES (1001, 'Back Again', 'back@x.example')");
 
         // Act
         StoreErasure.Counts again = erase(request, "1001");
@@ -91,11 +90,11 @@ class StoreErasureCrashTest {
         // Assert
         assertThat(again.fromLedger()).isTrue();
         assertThat(again.rows()).isEqualTo(first.rows());
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
     }
 
     private static StoreErasure.Counts erase(UUID request, String subject) throws SQLException {
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
+        try (Connection c = DemoStore.dataSource().getConnection()) {
             AppRegistry.CompiledApp app = AppRegistry.compile(c, "demo", KEY);
             List<String> stores = app.map().stores().stream().map(s -> s.name()).toList();
             assertThat(stores).containsExactly("shop");

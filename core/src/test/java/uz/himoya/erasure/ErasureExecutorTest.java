@@ -27,7 +27,7 @@ import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;
-import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.DemoStore;
 
 /** The demo map's erasure plan run against the seeded demo schema in a real PostgreSQL. */
 class ErasureExecutorTest {
@@ -52,8 +52,8 @@ class ErasureExecutorTest {
 
     @BeforeEach
     void loadDemo() throws SQLException {
-        EmbeddedDatabase.loadDemo();
-        connection = EmbeddedDatabase.dataSource().getConnection();
+        DemoStore.loadDemo();
+        connection = DemoStore.dataSource().getConnection();
         AppRegistry.CompiledApp app = AppRegistry.compile(connection, "demo", pseudonymKey);
         plan = ErasurePlanner.plan(app.map(), app.catalogues(), pseudonymKey);
         connection.setAutoCommit(false);

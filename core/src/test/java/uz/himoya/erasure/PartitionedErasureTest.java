@@ -18,7 +18,7 @@ import uz.himoya.db.RowGuard;
 import uz.himoya.db.RowIdentity;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Ledger;
 
 /**
@@ -37,7 +37,7 @@ class PartitionedErasureTest {
                 + " INSERT INTO ledger_app.audit_trail SELECT 1 + g % 2, 'login', now() FROM generate_series(1, 4) g;"
                 + " INSERT INTO ledger_app.events SELECT g, 1 + g % 2, 'p', now() FROM generate_series(1, 4) g;"
                 + " INSERT INTO ledger_app.events_archive SELECT g, 2 - g % 2, 'c', now() FROM generate_series(1, 4) g;");
-        connection = EmbeddedDatabase.dataSource().getConnection();
+        connection = DemoStore.dataSource().getConnection();
         connection.setAutoCommit(false);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.DemoStore;
 
 /** The catalogue half of privacy-map validation, against a real PostgreSQL holding the demo schema. */
 class CatalogueValidatorTest {
@@ -24,8 +24,8 @@ class CatalogueValidatorTest {
 
     @BeforeAll
     static void loadSchemas() throws SQLException {
-        EmbeddedDatabase.loadDemo();
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
+        DemoStore.loadDemo();
+        try (Connection c = DemoStore.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     DROP SCHEMA IF EXISTS cycle_app CASCADE;
                     CREATE SCHEMA cycle_app;
@@ -48,7 +48,7 @@ class CatalogueValidatorTest {
 
     @AfterAll
     static void dropCycleSchema() throws SQLException {
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DemoStore.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS cycle_app CASCADE");
         }
     }

@@ -6,7 +6,7 @@ import static uz.himoya.testing.Ledger.exec;
 import java.sql.Connection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Ledger;
 
 /** What the validator says about partitions, inheritance children and cascading deletes (issue 9). */
@@ -23,7 +23,7 @@ class PartitionedMapValidationTest {
         String yaml = Ledger.map("delete").replace("table: payments", "table: payments_2025_01")
                 .replace("table: events", "table: events_archive");
 
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
+        try (Connection c = DemoStore.dataSource().getConnection()) {
             // Act / Assert
             assertThatThrownBy(() -> CatalogueValidator.validate(PrivacyMapParser.parse("ledger.yaml", yaml),
                     Ledger.catalogue(c)))
@@ -40,7 +40,7 @@ class PartitionedMapValidationTest {
                 + " paid_at timestamptz NOT NULL, FOREIGN KEY (payment_id, paid_at) REFERENCES ledger_app.payments"
                 + " ON DELETE CASCADE)");
 
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
+        try (Connection c = DemoStore.dataSource().getConnection()) {
             // Act / Assert
             assertThatThrownBy(() -> Ledger.validated(c, "delete"))
                     .hasMessageContaining("table payments retention: deleting its rows would also change rows of"

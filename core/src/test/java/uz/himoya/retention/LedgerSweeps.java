@@ -25,7 +25,8 @@ import uz.himoya.testing.Ledger;
 
 /**
  * Drives the sweep engine and the dry run on the ledger test app without Quarkus, as the retention function
- * does: a run record, then rules worked batch by batch on one connection.
+ * does: a run record, then rules worked batch by batch on one connection. That connection is Himoya's, so the
+ * ledger app must be in Himoya's server for now ({@code DemoStore.shareHimoyaServer(true)}, PartitionedSweepTest).
  */
 final class LedgerSweeps {
     static final Secrets SECRETS = new Secrets(Base64.getEncoder().encodeToString(

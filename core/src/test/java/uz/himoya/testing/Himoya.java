@@ -12,14 +12,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import uz.himoya.queue.QueueMessage;
 
-/** Test chores against the real servers: reset state, drain the queue, query the database. */
+/**
+ * Test chores against the real servers: reset state, drain the queue, query Himoya's own database (sql, count).
+ * The demo apps' data is in their store: query it with {@link DemoStore}.
+ */
 public final class Himoya {
     private Himoya() {
     }
 
-    /** Fresh demo data, empty Himoya tables (keys stay), no mail, no queued messages. */
+    /** Fresh demo data in the demo store, empty Himoya tables (keys stay), no mail, no queued messages. */
     public static void reset() {
-        EmbeddedDatabase.loadDemo();
+        DemoStore.loadDemo();
         sql("TRUNCATE deletion_step, app_store_health, deletion_request, idempotency_record, intake_rate,"
                 + " audit_event, breach_notice, breach_incident, legal_hold, retention_run, retention_run_rule,"
                 + " watchdog_digest");

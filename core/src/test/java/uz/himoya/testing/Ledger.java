@@ -11,7 +11,8 @@ import uz.himoya.privacymap.PrivacyMapParser;
 /**
  * A test app with the table shapes that need retention most (issue 9): payments partitioned by month with
  * foreign keys declared on the partitions only, an audit trail without a primary key, and events kept in an
- * inheritance tree whose child repeats the parent's ids. Schema ledger_app, in the shared embedded PostgreSQL.
+ * inheritance tree whose child repeats the parent's ids. Schema ledger_app, in the test apps' store
+ * ({@link DemoStore}).
  */
 public final class Ledger {
     public static final String SCHEMA = "ledger_app";
@@ -110,7 +111,7 @@ public final class Ledger {
     }
 
     public static void exec(String sql) {
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DemoStore.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

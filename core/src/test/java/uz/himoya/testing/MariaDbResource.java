@@ -1,9 +1,6 @@
 package uz.himoya.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 
 /**
@@ -14,13 +11,8 @@ import java.util.Map;
  * created), so a statement needing more fails here as it would in production.
  */
 public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
-    public static final String USER = "himoya";
-    public static final String PASSWORD = "himoya-test-only";
-    /** The server knows clients by address only (EmbeddedMariaDb: --skip-name-resolve). */
-    private static final String HOST = "127.0.0.1";
-    /** The tables demo-kg.yaml maps. */
-    private static final String[] MAPPED = {"users", "profiles", "orders", "order_items", "access_logs", "sessions",
-        "devices", "marketing_consents"};
+    public static final String USER = EmbeddedMariaDb.HIMOYA_USER;
+    public static final String PASSWORD = EmbeddedMariaDb.HIMOYA_PASSWORD;
 
     @Override
     public Map<String, String> start() {
@@ -33,20 +25,9 @@ public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
                 "himoya.store.\"demo-kg\".tls", "disable");
     }
 
-    /** The demo data as seeded, the DBA's ledger table (empty) and Himoya's user with its grants. */
+    /** See {@link EmbeddedMariaDb#loadDemoStore()}. */
     public static void reset() {
-        EmbeddedMariaDb.loadDemo();
-        String db = EmbeddedMariaDb.DEMO;
-        try (Connection c = EmbeddedMariaDb.connect(db); Statement s = c.createStatement()) {
-            s.execute(uz.himoya.store.mysql.MysqlLedger.ddl(db));
-            s.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'" + HOST + "' IDENTIFIED BY '" + PASSWORD + "'");
-            for (String table : MAPPED) {
-                s.execute("GRANT SELECT, UPDATE, DELETE ON " + db + "." + table + " TO '" + USER + "'@'" + HOST + "'");
-            }
-            s.execute("GRANT SELECT, INSERT ON " + db + ".himoya_ledger TO '" + USER + "'@'" + HOST + "'");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot prepare the demo-kg store: " + e.getSQLState(), e);
-        }
+        EmbeddedMariaDb.loadDemoStore();
     }
 
     @Override

@@ -1,29 +1,39 @@
 package uz.himoya.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Embedded PostgreSQL with the demo app loaded, for @QuarkusTest classes (Dev Services need Docker). */
+/**
+ * Two embedded PostgreSQL servers for @QuarkusTest classes (Dev Services need Docker): Himoya's own database
+ * (its migrations run at start, nothing else is in it) and the demo apps' store (schema demo_app, seeded),
+ * which the functions reach as any app's store, through himoya.store."demo-shop".*. Under the
+ * {@link SharedServer} profile the demo schema sits in Himoya's server instead, as it did before the stores
+ * moved out.
+ */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+    private boolean shared;
+
+    @Override
+    public void setContext(Context context) {
+        shared = SharedServer.uses(context.testProfile());
+    }
 
     @Override
     public Map<String, String> start() {
         EmbeddedDatabase.get();
-        EmbeddedDatabase.loadDemo();
-        return Map.of("quarkus.datasource.jdbc.url", EmbeddedDatabase.jdbcUrl(),
-                "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres",
-                // The demo apps' store: for now the same embedded server, reached on a connection of its own.
-                "himoya.store.\"demo-shop\".host", "localhost",
-                "himoya.store.\"demo-shop\".port", String.valueOf(EmbeddedDatabase.get().getPort()),
-                "himoya.store.\"demo-shop\".database", "postgres",
-                "himoya.store.\"demo-shop\".username", "postgres",
-                "himoya.store.\"demo-shop\".password", "postgres",
-                "himoya.store.\"demo-shop\".tls", "disable");
+        DemoStore.shareHimoyaServer(shared);
+        DemoStore.loadDemo();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.datasource.jdbc.url", EmbeddedDatabase.jdbcUrl());
+        config.put("quarkus.datasource.username", "postgres");
+        config.put("quarkus.datasource.password", "postgres");
+        config.putAll(DemoStore.config());
+        return config;
     }
 
     @Override
     public void stop() {
-        // Shared by all test classes of the JVM; the JVM's exit stops it.
+        // Shared by all test classes of the JVM; the JVM's exit stops them.
     }
 }

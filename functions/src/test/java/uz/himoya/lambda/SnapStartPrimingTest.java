@@ -19,6 +19,7 @@ import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.deletion.IntakeCommand;
 import uz.himoya.snapstart.SnapStartPriming;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
@@ -58,8 +59,8 @@ class SnapStartPrimingTest {
         String id = file("1002");
         Himoya.drain(SqsResource.erasureUrl(), batch -> List.of()); // the intake's message, out of the way
         String himoya = Himoya.dumpHimoyaTables();
-        long users = Himoya.count("SELECT count(*) FROM demo_app.users");
-        long logs = Himoya.count("SELECT count(*) FROM demo_app.access_logs");
+        long users = DemoStore.count("SELECT count(*) FROM demo_app.users");
+        long logs = DemoStore.count("SELECT count(*) FROM demo_app.access_logs");
         int mails = SmtpResource.mail().getReceivedMessages().length;
 
         // Act
@@ -69,8 +70,8 @@ class SnapStartPrimingTest {
         assertThat(priming.lastOutcome().failed()).as("primers that failed").isZero();
         assertThat(priming.lastOutcome().succeeded()).isGreaterThanOrEqualTo(7);
         assertThat(Himoya.dumpHimoyaTables()).isEqualTo(himoya);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users")).isEqualTo(users);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(logs);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users")).isEqualTo(users);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(logs);
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(mails);
         assertThat(receiveAll(SqsResource.erasureUrl())).isEmpty();
         assertThat(receiveAll(SqsResource.breachUrl())).isEmpty();
@@ -89,7 +90,7 @@ class SnapStartPrimingTest {
 
         assertThat(Himoya.count("SELECT count(*) FROM deletion_request WHERE id = ?::uuid AND status = 'COMPLETED'",
                 id)).isEqualTo(1);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1005")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1005")).isZero();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.sqs.model.Message;
-import uz.himoya.testing.Himoya;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
@@ -45,7 +45,7 @@ class RetentionSweepFunctionTest {
 
     @AfterEach
     void cleanUp() {
-        Himoya.sql("DROP TRIGGER IF EXISTS fail_sweep ON demo_app.access_logs;"
+        DemoStore.sql("DROP TRIGGER IF EXISTS fail_sweep ON demo_app.access_logs;"
                 + " DROP SEQUENCE IF EXISTS demo_app.sweep_batches");
     }
 
@@ -69,13 +69,13 @@ class RetentionSweepFunctionTest {
         assertThat(out.getLong("runs[0].rules.find { it.rule == 'sessions' }.rowsAffected")).isEqualTo(2);
         assertThat(out.getLong("runs[0].rules.find { it.rule == 'users' }.rowsAffected")).isEqualTo(1);
         assertThat(out.getString("runs[0].rules.find { it.rule == 'users' }.action")).isEqualTo("ANONYMIZE");
-        assertThat(count(OLD_LOGS)).isZero();
-        assertThat(count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(180);
-        assertThat(count("SELECT count(*) FROM demo_app.sessions WHERE user_id = 1003")).isEqualTo(3);
+        assertThat(DemoStore.count(OLD_LOGS)).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(180);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.sessions WHERE user_id = 1003")).isEqualTo(3);
         // Anna's account is anonymized, not deleted (orders would still point at it); the others are untouched
-        assertThat(count("SELECT count(*) FROM demo_app.users WHERE id = 1003 AND full_name = '[erased]'"
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1003 AND full_name = '[erased]'"
                 + " AND email ~ '^[0-9a-f]{64}$' AND phone IS NULL")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM demo_app.users WHERE full_name = '[erased]'")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE full_name = '[erased]'")).isEqualTo(1);
     }
 
     @Test
@@ -119,7 +119,7 @@ class RetentionSweepFunctionTest {
     @Test
     void shouldRollBackTheBatchFailTheRunAndAlertOps_whenTheAppsTriggerKeepsPickedRows() {
         // Arrange: a trigger of the app's keeps John's (1005) access logs from being deleted
-        Himoya.sql("""
+        DemoStore.sql("""
                 CREATE OR REPLACE FUNCTION demo_app.keep_john() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                   IF OLD.user_id = 1005 THEN RETURN NULL; END IF;
@@ -139,8 +139,8 @@ class RetentionSweepFunctionTest {
         assertThat(out.getString("runs[0].rules.find { it.rule == 'access_logs' }.error")).isEqualTo("row-guard");
         assertThat(out.getLong("runs[0].rules.find { it.rule == 'sessions' }.rowsAffected")).isEqualTo(2);
         long committed = out.getLong("runs[0].rules.find { it.rule == 'access_logs' }.rowsAffected");
-        assertThat(count(OLD_LOGS)).isEqualTo(20 - committed);
-        assertThat(count(OLD_LOGS + " AND user_id = 1005")).isEqualTo(10);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(20 - committed);
+        assertThat(DemoStore.count(OLD_LOGS + " AND user_id = 1005")).isEqualTo(10);
         assertThat(watch.alerts(java.time.Instant.now(), java.time.Instant.now())).singleElement()
                 .satisfies(a -> assertThat(a).extracting(uz.himoya.watchdog.DeadlineAlert::kind,
                         uz.himoya.watchdog.DeadlineAlert::note, uz.himoya.watchdog.DeadlineAlert::opsOnly)
@@ -150,7 +150,7 @@ class RetentionSweepFunctionTest {
     @Test
     void shouldKeepCommittedBatchesAndResumeFromCursor_whenDatabaseFailsMidSweep() {
         // Arrange: the third DELETE on access_logs fails as a lost connection would
-        Himoya.sql("""
+        DemoStore.sql("""
                 CREATE SEQUENCE demo_app.sweep_batches;
                 CREATE OR REPLACE FUNCTION demo_app.fail_third() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
@@ -169,14 +169,14 @@ class RetentionSweepFunctionTest {
 
         // Assert 1: the two committed batches stay, with their cursor; the run waits to be resumed
         String run = Sweeps.strings("SELECT id::text FROM retention_run").get(0);
-        assertThat(count(OLD_LOGS)).isEqualTo(12);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(12);
         assertThat(Sweeps.strings("SELECT status || ':' || rows_affected || ':' || batches || ':' || error"
                 + " || ':' || (cursor_key IS NOT NULL) FROM retention_run_rule WHERE rule = 'access_logs'"))
                 .containsExactly("RUNNING:8:2:sql-08006:true");
         assertThat(Sweeps.strings("SELECT status FROM retention_run")).containsExactly("RUNNING");
 
         // Act 2: the database is back; the next scheduled sweep resumes the same run
-        Himoya.sql("DROP TRIGGER fail_sweep ON demo_app.access_logs");
+        DemoStore.sql("DROP TRIGGER fail_sweep ON demo_app.access_logs");
         JsonPath resumed = Sweeps.invoke(Sweeps.fixture("scheduler-retention-demo.json")).then().statusCode(200)
                 .extract().jsonPath();
 
@@ -185,7 +185,7 @@ class RetentionSweepFunctionTest {
         assertThat(resumed.getString("runs[0].status")).isEqualTo("COMPLETED");
         assertThat(resumed.getInt("runs[0].invocations")).isEqualTo(2);
         assertThat(Sweeps.rules(run)).contains("access_logs=20/6/DONE", "users=1/1/DONE");
-        assertThat(count(OLD_LOGS)).isZero();
+        assertThat(DemoStore.count(OLD_LOGS)).isZero();
     }
 
     @Test
@@ -195,7 +195,7 @@ class RetentionSweepFunctionTest {
 
         assertThat(out.getList("runs.appId", String.class)).containsExactlyInAnyOrder("demo", "demo-kg", "demo-eu");
         assertThat(out.getList("runs.status", String.class)).containsOnly("COMPLETED");
-        assertThat(count(OLD_LOGS)).isZero();
+        assertThat(DemoStore.count(OLD_LOGS)).isZero();
     }
 
     @Test
@@ -233,6 +233,6 @@ class RetentionSweepFunctionTest {
         assertThat(r.statusCode()).isNotEqualTo(200);
         assertThat(r.asString()).contains(message);
         assertThat(count("SELECT count(*) FROM retention_run")).isZero();
-        assertThat(count(OLD_LOGS)).isEqualTo(20);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(20);
     }
 }

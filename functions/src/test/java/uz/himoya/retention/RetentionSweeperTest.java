@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.deletion.IntakeCommand;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
@@ -76,8 +77,8 @@ class RetentionSweeperTest {
         // Assert: John's old logs stay and the run record says how many were skipped; Anna's are gone
         assertThat(rule(run, "access_logs")).extracting(RunView.Rule::rowsAffected, RunView.Rule::skippedHeld)
                 .containsExactly(10L, 10L);
-        assertThat(count(OLD_LOGS, 1005)).isEqualTo(10);
-        assertThat(count(OLD_LOGS, 1003)).isZero();
+        assertThat(DemoStore.count(OLD_LOGS, 1005)).isEqualTo(10);
+        assertThat(DemoStore.count(OLD_LOGS, 1003)).isZero();
         assertThat(Himoya.dumpHimoyaTables() + Sweeps.strings("SELECT encode(subject_key, 'escape') FROM legal_hold"))
                 .doesNotContain("john@demo.example");
 
@@ -86,7 +87,7 @@ class RetentionSweeperTest {
         RunView after = sweeper.sweep(DEMO, "schedule").runs().get(0);
 
         assertThat(rule(after, "access_logs").rowsAffected()).isEqualTo(10);
-        assertThat(count(OLD_LOGS, 1005)).isZero();
+        assertThat(DemoStore.count(OLD_LOGS, 1005)).isZero();
         assertThat(count("SELECT count(*) FROM legal_hold WHERE subject_key IS NULL AND lifted_at IS NOT NULL"))
                 .isEqualTo(1);
     }
@@ -104,9 +105,9 @@ class RetentionSweeperTest {
                 .containsExactly(0L, 1L);
         assertThat(rule(run, "sessions")).extracting(RunView.Rule::rowsAffected, RunView.Rule::skippedHeld)
                 .containsExactly(0L, 2L);
-        assertThat(count("SELECT count(*) FROM demo_app.users WHERE email = 'anna@demo.example'")).isEqualTo(1);
-        assertThat(count(OLD_LOGS, 1003)).isEqualTo(10);
-        assertThat(count(OLD_LOGS, 1005)).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE email = 'anna@demo.example'")).isEqualTo(1);
+        assertThat(DemoStore.count(OLD_LOGS, 1003)).isEqualTo(10);
+        assertThat(DemoStore.count(OLD_LOGS, 1005)).isZero();
     }
 
     @Test
@@ -124,7 +125,7 @@ class RetentionSweeperTest {
         assertThat(rule(run, "access_logs").batches()).isZero();
         assertThat(rule(run, "sessions").rowsAffected()).isEqualTo(2);
         assertThat(run.status()).isEqualTo("COMPLETED");
-        assertThat(count(OLD_LOGS, 1003) + count(OLD_LOGS, 1005)).isEqualTo(20);
+        assertThat(DemoStore.count(OLD_LOGS, 1003) + DemoStore.count(OLD_LOGS, 1005)).isEqualTo(20);
         // The holder is gone (its connection closed): the next sweep takes the rule
         assertThat(rule(sweeper.sweep(DEMO, "schedule").runs().get(0), "access_logs").rowsAffected()).isEqualTo(20);
     }
@@ -151,7 +152,7 @@ class RetentionSweeperTest {
                 + " retention_run_rule WHERE rule IN ('access_logs', 'sessions', 'users') GROUP BY rule ORDER BY rule"))
                 .containsExactly("access_logs=20/6", "sessions=2/1", "users=1/1");
         assertThat(count("SELECT count(*) FROM retention_run_rule WHERE status NOT IN ('DONE', 'BUSY')")).isZero();
-        assertThat(count(OLD_LOGS, 1003) + count(OLD_LOGS, 1005)).isZero();
+        assertThat(DemoStore.count(OLD_LOGS, 1003) + DemoStore.count(OLD_LOGS, 1005)).isZero();
     }
 
     @Test
@@ -195,7 +196,7 @@ class RetentionSweeperTest {
         assertThat(run.rules()).extracting(RunView.Rule::status).containsOnly("DONE");
         assertThat(Sweeps.strings("SELECT idem_key FROM idempotency_record")).containsExactly("fresh");
         assertThat(count("SELECT count(*) FROM intake_rate")).isZero();
-        assertThat(count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(200); // not asked for
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(200); // not asked for
 
         // The link's hash (it identifies nobody) stays for himoya.intake.link-memory, so the link keeps
         // answering 410 with the expired page (issue 10); himoya:expired-tokens drops it after that.

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.SqsResource;
@@ -87,7 +88,7 @@ final class Sweeps {
      * The demo tables the rules touch, without their seed timestamps (now() at seeding): what a sweep left.
      */
     static long snapshot() {
-        return Himoya.count("""
+        return DemoStore.count("""
                 SELECT ('x' || left(md5(string_agg(x, '|' ORDER BY x)), 15))::bit(60)::bigint FROM (
                   SELECT 'u' || id || full_name || email || coalesce(phone, '-') FROM demo_app.users
                   UNION ALL SELECT 'a' || id || coalesce(user_id, 0) || page FROM demo_app.access_logs

@@ -30,6 +30,7 @@ import uz.himoya.deletion.DeletionWorker;
 import uz.himoya.deletion.IntakeCommand;
 import uz.himoya.retention.HoldCommand;
 import uz.himoya.retention.LegalHolds;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.MariaDbResource;
 import uz.himoya.testing.PostgresResource;
@@ -158,7 +159,7 @@ class DeadlineWatchdogFunctionTest {
                 .containsExactlyInAnyOrder("anna@demo.example", "dilnoza@demo.example", "sherzod@demo.example",
                         "aigul@demo.example");
         assertThat(status(held)).isEqualTo("QUEUED");
-        assertThat(count("SELECT count(*) FROM demo_app.users WHERE id = 1005")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1005")).isEqualTo(1);
     }
 
     @ParameterizedTest

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.MockLambda;
@@ -362,12 +363,16 @@ class RouteFuzzTest {
         return "";
     }
 
-    /** Every row of every table of Himoya's schema and the demo app's, as one digest. */
+    /** Every row of every table of Himoya's schema and of the demo app's store, as one digest. */
     static String snapshot() throws SQLException {
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
+        return snapshot(EmbeddedDatabase.dataSource(), "public") + "," + snapshot(DemoStore.dataSource(), "demo_app");
+    }
+
+    private static String snapshot(javax.sql.DataSource db, String schema) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT quote_ident(table_schema) || '.' || quote_ident(table_name)"
-                    + " FROM information_schema.tables WHERE table_schema IN ('public', 'demo_app')"
+                    + " FROM information_schema.tables WHERE table_schema = '" + schema + "'"
                     + " AND table_type = 'BASE TABLE' ORDER BY 1")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
@@ -22,8 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
+import uz.himoya.testing.SharedServer;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
 
@@ -32,6 +35,9 @@ import uz.himoya.testing.SqsResource;
  * rule but never the value sent, and changes nothing. Each test is one example of the issue.
  */
 @QuarkusTest
+// shouldAnswer422_whenStoredTextHoldsNul registers a breach, whose resolution still reads the app's subjects on
+// Himoya's connection (issue 11, part 6): old layout until it moves.
+@TestProfile(SharedServer.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)
@@ -71,7 +77,7 @@ class StrictInputTest {
 
     static void assertNothingSwept() {
         assertThat(Himoya.count("SELECT count(*) FROM retention_run")).isZero();
-        assertThat(Himoya.count(OLD_LOGS)).isEqualTo(20);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(20);
     }
 
     static void assertNoIncident() {
@@ -134,7 +140,7 @@ class StrictInputTest {
         // Assert: a dry run of every app, nothing removed
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(r.jsonPath().getList("runs.dryRun", Boolean.class)).isNotEmpty().containsOnly(true);
-        assertThat(Himoya.count(OLD_LOGS)).isEqualTo(20);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(20);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import uz.himoya.deletion.DeletionWorker;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
@@ -92,7 +93,7 @@ class HoldApiTest {
         assertThat(held.getString("status")).isEqualTo("QUEUED");
         assertThat(held.getList("receipt.tables.action", String.class)).isNotEmpty().containsOnly("HELD");
         assertThat(held.getString("receipt.tables[0].keptBecause")).contains(hold).contains("Court order 12/2026");
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
         assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty();
 
         // Act 2: ops lift the hold; the waiting request is driven again
@@ -103,7 +104,7 @@ class HoldApiTest {
         given().header("Authorization", APP_KEY).get("/v1/deletion-requests/" + request).then().statusCode(200)
                 .body("status", equalTo("COMPLETED")).body("receipt.tables.find { it.table == 'users' }.action",
                         equalTo("DELETED"));
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isZero();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
     }
 

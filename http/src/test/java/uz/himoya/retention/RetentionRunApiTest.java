@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -15,13 +16,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
+import uz.himoya.testing.SharedServer;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
 
 /** Retention runs over HTTP (ops key): start a sweep or a dry run, read the records. */
 @QuarkusTest
+// The retention sweep still runs the app's SQL on Himoya's connection (issue 11): old layout until it moves.
+@TestProfile(SharedServer.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)
@@ -54,7 +59,7 @@ class RetentionRunApiTest {
                 "himoya:retention-runs");
         ops().get("/v1/retention/runs?app=demo").then().statusCode(200).body("", hasSize(1))
                 .body("[0].id", equalTo(id));
-        assertThat(Himoya.count(OLD_LOGS)).isZero();
+        assertThat(DemoStore.count(OLD_LOGS)).isZero();
     }
 
     @Test
@@ -63,7 +68,7 @@ class RetentionRunApiTest {
                 .body("runs[0].dryRun", equalTo(true))
                 .body("runs[0].rules.find { it.rule == 'access_logs' }.wouldAffect", equalTo(20))
                 .body("runs[0].rules.find { it.rule == 'sessions' }.wouldAffect", equalTo(2));
-        assertThat(Himoya.count(OLD_LOGS)).isEqualTo(20);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(20);
     }
 
     @ParameterizedTest
@@ -90,6 +95,6 @@ class RetentionRunApiTest {
         r.request(method, path).then().statusCode(status).contentType("application/problem+json")
                 .body(containsString(mention));
         assertThat(Himoya.count("SELECT count(*) FROM retention_run")).isZero();
-        assertThat(Himoya.count(OLD_LOGS)).isEqualTo(20);
+        assertThat(DemoStore.count(OLD_LOGS)).isEqualTo(20);
     }
 }

@@ -129,6 +129,19 @@ class FunctionsTest {
     }
 
     @Test
+    void shouldServeOnlyBundledMaps_whenFunctionIsDeployed() {
+        for (JsonNode function : stack.himoyaFunctions().values()) {
+            // Act
+            JsonNode variables = function.at("/Properties/Environment/Variables");
+
+            // Assert: himoya.map-dir is the local run's; a deployed map is the reviewed file in the zip
+            String name = function.at("/Properties/FunctionName").asText();
+            variables.fieldNames().forEachRemaining(key -> assertTrue(!key.startsWith("HIMOYA_MAP_DIR"),
+                    name + " must not read maps from a folder: " + key));
+        }
+    }
+
+    @Test
     void shouldExportTheRightFunqyFunction_whenBackgroundFunctionIsDefined() {
         // Arrange
         Map<String, String> exports = Map.of(

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -18,8 +19,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole system on one machine, as deployed: the HTTP function behind a local API Gateway on :8080,
- * the erasure worker fed by a local SQS (ElasticMQ on :9324) through an event source mapping, an embedded
- * PostgreSQL with the demo app, and SMTP whose mail lands in local-mailbox/. The functions are the real
+ * the erasure worker fed by a local SQS (ElasticMQ on :9324) through an event source mapping, Himoya's
+ * embedded PostgreSQL, the demo apps' own stores (a second PostgreSQL, a MariaDB; LocalServices), the user's
+ * own apps if local/apps.local.properties names any (LocalApps), and SMTP whose mail lands in local-mailbox/. The functions are the real
  * deployment zips started by AWS's runtime interface client. Started by ./run-local.
  */
 public final class LocalCloud {
@@ -27,6 +29,8 @@ public final class LocalCloud {
     public static final int SQS_PORT = 9324;
     public static final int INVOKE_PORT = 9001;
     public static final String DEMO_KEY = "demo-app-key-local-only";
+    /** The key of the second demo app, demo-kg, whose store is the embedded MariaDB. */
+    public static final String KG_KEY = "kg-app-key-local-only";
     public static final String OPS_KEY = "ops-key-local-only";
     /** A fixed secret for the local run only; never use it anywhere else. */
     static final String LOCAL_SECRET = "bG9jYWwtcnVuLW9ubHktc2VjcmV0LWxvY2FsLXJ1bi1vbmx5";
@@ -36,8 +40,20 @@ public final class LocalCloud {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        // Until the retention sweep and breach resolution reach the app's store (issue 11), their walk-throughs
+        // need the demo app's tables beside Himoya's: --shared-demo-store, the layout before.
+        boolean shared = List.of(args).contains("--shared-demo-store");
         Path work = Files.createDirectories(root.resolve("local-data"));
-        LocalServices.start(root);
+        // The servers' binaries, unpacked once beside the build (local-data is emptied at every start).
+        Path binaries = root.resolve("local/target/embedded-servers");
+        Map<String, String> servers = LocalServices.functionConfig(shared);
+        // The user's own apps (local/apps.local.properties), checked before anything starts.
+        Optional<LocalApps> own = LocalApps.load(root, List.of("demo"), List.of(DEMO_KEY, OPS_KEY),
+                LocalServices.CONNECTIONS);
+        LocalServices.start(root, binaries, shared);
+        if (own.isPresent()) {
+            own.get().startEmbedded(binaries.resolve("postgresql"));
+        }
         SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(SQS_PORT).start();
         sqsServer.waitUntilStarted();
         String endpoint = "http://127.0.0.1:" + SQS_PORT;
@@ -49,10 +65,13 @@ public final class LocalCloud {
         String breachQueue = sqs.createQueue(b -> b.queueName("breach-notices")).queueUrl();
         String retentionQueue = sqs.createQueue(b -> b.queueName("retention-continuations")).queueUrl();
 
-        Map<String, String> common = new HashMap<>();
-        common.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + LocalServices.PG_PORT + "/postgres");
-        common.put("quarkus.datasource.username", "postgres");
-        common.put("quarkus.datasource.password", "postgres");
+        Map<String, String> common = new HashMap<>(servers);
+        List<String> apps = new ArrayList<>(List.of("demo", "demo-kg"));
+        own.ifPresent(o -> {
+            apps.addAll(o.ids());
+            common.putAll(o.functionConfig());
+        });
+        common.put("himoya.apps", String.join(",", apps));
         common.put("quarkus.mailer.host", "127.0.0.1");
         common.put("quarkus.mailer.port", Integer.toString(LocalServices.SMTP_PORT));
         common.put("quarkus.mailer.start-tls", "DISABLED");
@@ -72,7 +91,9 @@ public final class LocalCloud {
                 ? List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED") : List.of();
         Map<String, String> httpProps = new HashMap<>(common);
         httpProps.put("himoya.bootstrap-keys.demo", DEMO_KEY);
+        httpProps.put("himoya.bootstrap-keys.demo-kg", KG_KEY);
         httpProps.put("himoya.ops-key", OPS_KEY);
+        own.ifPresent(o -> httpProps.putAll(o.httpConfig()));
         LocalLambda http = LocalLambda.start(new LocalLambda.Spec("http-api", root.resolve("http/target/function.zip"),
                 LocalLambda.HTTP_HANDLER, Map.of(), httpProps, work, true, 512, runtimeClasspath, jvmFlags));
         open.add(http);
@@ -99,6 +120,9 @@ public final class LocalCloud {
         System.out.println("[local] HTTP API on http://localhost:" + HTTP_PORT + " (app key for the demo app: "
                 + DEMO_KEY + ")");
         System.out.println("[local] ops routes (/v1/breaches, /v1/holds, /v1/retention, /v1/ops): ops key " + OPS_KEY);
+        own.ifPresent(o -> System.out.println("[local] your apps " + o.ids() + " (maps in " + root.relativize(o.mapDir())
+                + ", keys from " + LocalApps.FILE + "); an app whose store is empty or out of step with its map"
+                + " waits, and is served within 20 s of the store being put right"));
         System.out.println("[local] SQS on " + endpoint + ": erasure-jobs -> erasure-worker, breach-notices ->"
                 + " breach-notifier, retention-continuations -> retention-sweep");
         System.out.println("[local] Lambda Invoke API on http://localhost:" + INVOKE_PORT + "/2015-03-31/functions/"

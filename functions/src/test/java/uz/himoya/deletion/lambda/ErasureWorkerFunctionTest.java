@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.deletion.IntakeCommand;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
@@ -62,7 +63,7 @@ class ErasureWorkerFunctionTest {
         assertThat(out.getList("batchItemFailures")).isEmpty();
         assertThat(Himoya.count("SELECT count(*) FROM deletion_request WHERE id = ?::uuid AND status = 'COMPLETED'",
                 id)).isEqualTo(1);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1005")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1005")).isZero();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
     }
 
@@ -75,7 +76,7 @@ class ErasureWorkerFunctionTest {
 
         assertThat(out.getList("batchItemFailures.itemIdentifier"))
                 .containsExactly("2e1424d4-f796-459a-8184-9c92662be6da");
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1002")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1002")).isZero();
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uz.himoya.deletion.DeletionWorker;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
@@ -52,7 +53,7 @@ class DeletionFlowTest {
 
     @AfterEach
     void cleanUp() {
-        Himoya.sql("DROP TRIGGER IF EXISTS fail_erasure ON demo_app.marketing_consents");
+        DemoStore.sql("DROP TRIGGER IF EXISTS fail_erasure ON demo_app.marketing_consents");
         SmtpResource.startServer();
         clock.reset();
     }
@@ -101,12 +102,12 @@ class DeletionFlowTest {
         assertThat(mails[1].getAllRecipients()[0].toString()).isEqualTo("dilnoza@demo.example");
 
         // The subject's rows are gone or anonymized; other users are untouched
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isZero();
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.access_logs WHERE user_id = 1001")).isZero();
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.orders WHERE id IN (5001, 5002) AND user_id IS NULL"
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.access_logs WHERE user_id = 1001")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.orders WHERE id IN (5001, 5002) AND user_id IS NULL"
                 + " AND recipient_name = '[erased]' AND delivery_address = '[erased]'")).isEqualTo(2);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users")).isEqualTo(5);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(170);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users")).isEqualTo(5);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.access_logs")).isEqualTo(170);
 
         // No plaintext e-mail, name or phone of hers is left in Himoya's tables
         String himoya = Himoya.dumpHimoyaTables().toLowerCase();
@@ -162,7 +163,7 @@ class DeletionFlowTest {
     @Test
     void shouldRollBackEveryTable_whenDatabaseFailsMidErasure() {
         // marketing_consents is the last table erased: a failure there must undo the tables before it
-        Himoya.sql("""
+        DemoStore.sql("""
                 CREATE OR REPLACE FUNCTION demo_app.fail() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'connection lost' USING ERRCODE = '08006'; END $$;
                 CREATE TRIGGER fail_erasure BEFORE DELETE ON demo_app.marketing_consents
@@ -174,21 +175,21 @@ class DeletionFlowTest {
         Himoya.drain(worker::processBatch);
 
         assertThat(status(id)).isEqualTo("IN_PROGRESS");
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.access_logs WHERE user_id = 1001")).isEqualTo(30);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.access_logs WHERE user_id = 1001")).isEqualTo(30);
         assertThat(Himoya.count("SELECT attempts FROM deletion_request")).isZero(); // an outage is not counted
         assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty();
 
-        Himoya.sql("DROP TRIGGER fail_erasure ON demo_app.marketing_consents");
+        DemoStore.sql("DROP TRIGGER fail_erasure ON demo_app.marketing_consents");
         Himoya.drain(worker::processBatch);
         assertThat(status(id)).isEqualTo("COMPLETED");
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isZero();
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isZero();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
     }
 
     @Test
     void shouldFailWithErrorCode_whenErasureKeepsFailing() {
-        Himoya.sql("""
+        DemoStore.sql("""
                 CREATE OR REPLACE FUNCTION demo_app.fail() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'bad map' USING ERRCODE = '23503'; END $$;
                 CREATE TRIGGER fail_erasure BEFORE DELETE ON demo_app.marketing_consents
@@ -201,7 +202,7 @@ class DeletionFlowTest {
         }
         given().header("Authorization", KEY).get("/v1/deletion-requests/" + id).then().statusCode(200)
                 .body("status", equalTo("FAILED")).body("error", equalTo("sql-23503"));
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1001")).isEqualTo(1);
     }
 
     @Test
@@ -223,7 +224,7 @@ class DeletionFlowTest {
         given().get("/v1/confirm?token=" + token).then().statusCode(410);
         given().contentType(ContentType.JSON).body("{\"token\":\"nope\"}").post("/v1/confirm").then()
                 .statusCode(404);
-        assertThat(Himoya.count("SELECT count(*) FROM demo_app.users WHERE id = 1003")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1003")).isEqualTo(1);
     }
 
     @Test

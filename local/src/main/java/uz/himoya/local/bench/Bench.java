@@ -8,11 +8,36 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import uz.himoya.testing.DemoStore;
+import uz.himoya.testing.EmbeddedDatabase;
 
-/** What the benchmarks share: the machine they ran on, plain SQL, percentiles. */
+/** What the benchmarks share: the machine they ran on, their servers, plain SQL, percentiles. */
 final class Bench {
+    /** The benchmarks' servers' files, under the checkout's local-data/bench (never /tmp). */
+    private static final Path SERVERS = Path.of("local-data", "bench", "servers").toAbsolutePath();
+    /** The servers' binaries, unpacked once, where the local run keeps them. */
+    private static final Path BINARIES = Path.of("local", "target", "embedded-servers", "postgresql").toAbsolutePath();
 
     private Bench() {
+    }
+
+    /** Himoya's own database (an embedded PostgreSQL on a free port), started once. */
+    static void startHimoyaServer() {
+        EmbeddedDatabase.start(0, SERVERS.resolve("himoya-pg"), BINARIES);
+    }
+
+    /** The demo app's store as a server of its own (an embedded PostgreSQL on a free port), started once. */
+    static void startDemoStore() {
+        DemoStore.start(0, SERVERS.resolve("demo-pg"), BINARIES);
+    }
+
+    /**
+     * The demo app's tables beside Himoya's, in Himoya's server: for the benchmarks of the workflows that still
+     * run the app's SQL on Himoya's connection (retention sweeps, breach resolution; issue 11 moves them).
+     */
+    static void shareHimoyaServer() {
+        startHimoyaServer();
+        DemoStore.shareHimoyaServer(true);
     }
 
     /** The CPU's model name from /proc/cpuinfo, for the header every benchmark prints. */

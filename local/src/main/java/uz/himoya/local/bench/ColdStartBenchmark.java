@@ -55,6 +55,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import uz.himoya.local.LocalCloud;
 import uz.himoya.local.LocalLambda;
 import uz.himoya.local.LocalServices;
+import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.EmbeddedDatabase;
 
 /**
@@ -213,8 +214,8 @@ public final class ColdStartBenchmark {
         printEnvironment(runs, aot, snapStart);
         Path criu = snapStart ? criu() : null;
 
-        // The servers, as LocalCloud starts them, under local-data/bench (its own database and mailbox).
-        LocalServices.start(work);
+        // The servers, as LocalCloud starts them, under local-data/bench (its own databases and mailbox).
+        LocalServices.start(work, root.resolve("local/target/embedded-servers"));
         smtp = new BreachBenchmark.SmtpSink();
         SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(SQS_PORT).start();
         try {
@@ -227,10 +228,9 @@ public final class ColdStartBenchmark {
             erasureQueue = sqs.createQueue(b -> b.queueName("erasure-jobs")).queueUrl();
             String breachQueue = sqs.createQueue(b -> b.queueName("breach-notices")).queueUrl();
             String retentionQueue = sqs.createQueue(b -> b.queueName("retention-continuations")).queueUrl();
-            common = new TreeMap<>();
-            common.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + LocalServices.PG_PORT + "/postgres");
-            common.put("quarkus.datasource.username", "postgres");
-            common.put("quarkus.datasource.password", "postgres");
+            // Himoya's database and the demo app's own store, as in the local run: the worker's erasure opens
+            // its connection to the store, as in AWS.
+            common = new TreeMap<>(LocalServices.functionConfig());
             common.put("quarkus.mailer.host", "127.0.0.1");
             // The functions' mail goes to an SMTP sink that answers each command in one write. The local
             // run's GreenMail answers in pieces, and on loopback every SMTP command then waits ~40 ms for
@@ -726,7 +726,7 @@ public final class ColdStartBenchmark {
      * the warm set-up function files an attested request, as an app would; the event is the SQS message.
      */
     private Prepared workerEvent() throws Exception {
-        EmbeddedDatabase.loadDemo();
+        DemoStore.loadDemo();
         clearHimoyaTables();
         JsonNode r = JSON.readTree(call(setup, intake(WORKER_SUBJECT)));
         if (r.path("statusCode").asInt() != 202) {
@@ -758,7 +758,7 @@ public final class ColdStartBenchmark {
             throw new AssertionError("the worker sent " + (smtp.messages() - mailsBeforeWorker)
                     + " mails, not the one confirmation");
         }
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection();
+        try (Connection c = DemoStore.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM demo_app.users WHERE id = ?")) {
             ps.setLong(1, Long.parseLong(WORKER_SUBJECT));
             try (ResultSet rs = ps.executeQuery()) {
@@ -841,7 +841,7 @@ public final class ColdStartBenchmark {
 
     /** All rows of the demo app's tables that carry retention rules in the full map. */
     private static long appRows() throws SQLException {
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = DemoStore.dataSource().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM demo_app.users)"
                         + " + (SELECT count(*) FROM demo_app.access_logs) + (SELECT count(*) FROM demo_app.sessions)")) {
             rs.next();

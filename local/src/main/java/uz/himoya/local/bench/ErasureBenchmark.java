@@ -26,7 +26,7 @@ import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.SubjectFinder;
-import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.DemoStore;
 
 /**
  * How much Himoya's generic, map-driven erasure costs against the same erasure written by hand in JDBC.
@@ -90,17 +90,18 @@ public final class ErasureBenchmark {
         try {
             run(warmUpPairs, measuredPairs);
         } finally {
-            EmbeddedDatabase.stop();
+            DemoStore.stop();
         }
         // The embedded server's helper threads must not keep the JVM up; and the goal never sets the exit code.
         System.exit(0);
     }
 
     private static void run(int warmUpPairs, int measuredPairs) throws SQLException {
-        System.out.println("[bench] starting embedded PostgreSQL and seeding ...");
-        EmbeddedDatabase.get();
-        EmbeddedDatabase.loadDemo();
-        DataSource ds = EmbeddedDatabase.dataSource();
+        // The erasure touches only the app's store: its own server, as an app's database is (issue 11).
+        System.out.println("[bench] starting the demo app's store (embedded PostgreSQL) and seeding ...");
+        Bench.startDemoStore();
+        DemoStore.loadDemo();
+        DataSource ds = DemoStore.dataSource();
         // One long-lived connection per side, like a pooled connection in the worker (pgjdbc's per-connection
         // statement cache then behaves as it does in production), and a third one for seeding and checks.
         try (Connection admin = ds.getConnection(); Connection himoyaConnection = ds.getConnection();
