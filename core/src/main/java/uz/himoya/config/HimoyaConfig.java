@@ -75,6 +75,42 @@ public interface HimoyaConfig {
     @WithDefault("false")
     boolean storePlaintextAllowed();
 
+    /**
+     * Settings of the apps' webhook systems, by the secret name a map's webhook names (its {@code secret:}),
+     * e.g. himoya.webhook."demo-crm".secret. In AWS they are keys of Himoya's own secret (HIMOYA_SECRETS_ARN),
+     * never environment variables (uz.himoya.config.SecretsConfigSourceFactory).
+     */
+    Map<String, Webhook> webhook();
+
+    /**
+     * Whether webhooks may use http and reach loopback addresses: the local run and the tests only, never in
+     * AWS (in Lambda, 127.0.0.1 serves the runtime API and the SnapStart credentials endpoint).
+     */
+    @WithDefault("false")
+    boolean webhookLocalRun();
+
+    /**
+     * How long after a system answered 5xx, timed out or could not be reached it is tried again; doubling
+     * up to an hour (uz.himoya.webhook.Backoff).
+     */
+    @WithDefault("PT30S")
+    Duration webhookRetryBase();
+
+    interface Webhook {
+        /**
+         * The HMAC-SHA256 key jobs and callbacks are signed with. Unset: the system's steps wait (error code
+         * webhook-not-configured) and the watchdog digest shows them, like a store that is not configured.
+         */
+        Optional<String> secret();
+
+        /**
+         * Another address for the system than the map's: only where webhook-local-run is true (the local run's
+         * demo system and the tests' targets listen on ports chosen at start). Refused anywhere else: the map's
+         * URL is what was reviewed.
+         */
+        Optional<java.net.URI> url();
+    }
+
     interface Store {
         String host();
 

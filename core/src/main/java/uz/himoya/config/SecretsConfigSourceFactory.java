@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * In AWS, secrets come from Secrets Manager, never from plain environment variables (which show in the
  * console and in the template): the database credentials (HIMOYA_DB_SECRET_ARN), Himoya's own secrets
- * (HIMOYA_SECRETS_ARN: crypto secret, app keys, ops key, as config names) and the SES SMTP credentials
- * (HIMOYA_SMTP_SECRET_ARN), and one secret per app store (HIMOYA_STORE_SECRET_ARNS: connection=arn,...;
+ * (HIMOYA_SECRETS_ARN: crypto secret, app keys, ops key, webhook secrets, as config names) and the SES SMTP
+ * credentials (HIMOYA_SMTP_SECRET_ARN), and one secret per app store (HIMOYA_STORE_SECRET_ARNS: connection=arn,...;
  * each secret in the shape of an RDS-generated one: host, port, dbname, username, password, and optionally
  * tls). Read once at start-up; with SnapStart that is before the snapshot, so a
  * rotated secret needs a new published version (infra's configRevision). Without the variables (tests,

@@ -59,6 +59,16 @@ public class DeletionMails {
                 kept.add(Map.of("text", m.get("confirm.kept", Map.of("what", e.table(), "reason", e.keptBecause()))));
             }
         }
+        // The app's other systems (webhooks): what each reported it deleted, by the name the map gives it.
+        for (Receipt.SystemEntry e : receipt.systems()) {
+            if (e.rows() == 0) {
+                continue;
+            }
+            String categories = e.categoriesErased().stream().map(c -> m.get("category." + c, Map.of()))
+                    .collect(Collectors.joining(", "));
+            rows.add(Map.of("text", m.get("confirm.system", Map.of("system", e.system(), "rows",
+                    Long.toString(e.rows()), "categories", categories))));
+        }
         data.put("rows", rows);
         data.put("kept", kept);
         data.put("nothingFound", Boolean.toString(rows.isEmpty()));

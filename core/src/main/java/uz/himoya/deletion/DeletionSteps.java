@@ -14,7 +14,9 @@ import uz.himoya.db.Jdbc;
 
 /**
  * A deletion request's parts, one per app store (V6__app_stores.sql): PENDING until the store's erasure and
- * ledger row committed and Himoya copied its counts, then DONE. On the caller's transaction.
+ * ledger row committed and Himoya copied its counts, then DONE. On the caller's transaction. The parts of
+ * the app's webhook systems ({@code system:<name>}) live in the same table; {@link SystemSteps} drives them,
+ * and {@link #pending} and {@link #failed} leave them alone.
  */
 @ApplicationScoped
 public class DeletionSteps {
@@ -41,10 +43,11 @@ public class DeletionSteps {
         });
     }
 
+    /** The stores still to erase (system parts are SystemSteps'). */
     public List<String> pending(UUID id) {
         return sql(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT part FROM deletion_step WHERE request_id = ?"
-                    + " AND status = 'PENDING' ORDER BY part")) {
+                    + " AND status = 'PENDING' AND part NOT LIKE 'system:%' ORDER BY part")) {
                 ps.setObject(1, id);
                 List<String> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -71,12 +74,15 @@ public class DeletionSteps {
         });
     }
 
-    /** A failed attempt on the request's open steps: counted, with its code; FAILED when the request is. */
+    /**
+     * A failed attempt on the request's open store steps: counted, with its code; FAILED when the request is.
+     * System steps keep their own attempts: no job went out to them.
+     */
     public void failed(UUID id, String code, boolean requestFailed, Instant now) {
         sql(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE deletion_step SET attempts = attempts + 1,"
                     + " last_error = ?, status = CASE WHEN ? THEN 'FAILED' ELSE status END, updated_at = ?"
-                    + " WHERE request_id = ? AND status = 'PENDING'")) {
+                    + " WHERE request_id = ? AND status = 'PENDING' AND part NOT LIKE 'system:%'")) {
                 ps.setString(1, code);
                 ps.setBoolean(2, requestFailed);
                 ps.setTimestamp(3, Timestamp.from(now));

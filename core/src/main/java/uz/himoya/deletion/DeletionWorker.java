@@ -64,10 +64,11 @@ public class DeletionWorker {
     private final LegalHolds holds;
     private final StoreConnections stores;
     private final DeletionSteps steps;
+    private final SystemSteps systems;
 
     public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
             AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json,
-            LegalHolds holds, StoreConnections stores, DeletionSteps steps) {
+            LegalHolds holds, StoreConnections stores, DeletionSteps steps, SystemSteps systems) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
@@ -80,6 +81,7 @@ public class DeletionWorker {
         this.holds = holds;
         this.stores = stores;
         this.steps = steps;
+        this.systems = systems;
     }
 
     /**
@@ -193,6 +195,9 @@ public class DeletionWorker {
                     return Outcome.DONE;
                 }
             }
+            if (!systems.settle(id)) {
+                return Outcome.DONE; // a system still owes its part (SystemSteps has arranged what comes next)
+            }
             QuarkusTransaction.requiringNew().run(() -> complete(id));
         } catch (RuntimeException e) {
             recordFailure(id, e);
@@ -269,6 +274,7 @@ public class DeletionWorker {
         }
         steps.open(id, app.map().stores().stream().map(PrivacyMap.Store::name)
                 .filter(s -> !app.eraser(s).tables().isEmpty()).toList(), clock.instant());
+        systems.open(id, app.map(), clock.instant());
         return Resolved.ERASE;
     }
 
@@ -328,7 +334,7 @@ public class DeletionWorker {
         Receipt receipt = new Receipt(now, found, outcomes.stream()
                 .map(o -> new Receipt.Entry(o.table(), o.action().name(), o.rows(), o.categories(),
                         o.anonymizedColumns(), o.keptBecause().orElse(null)))
-                .toList());
+                .toList(), systems.receipt(r.id, app.map()));
         byte[] notify = r.notifyAddress;
         r.status = DeletionStatus.COMPLETED;
         r.completedAt = now;

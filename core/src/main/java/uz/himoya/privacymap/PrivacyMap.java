@@ -10,10 +10,15 @@ import uz.himoya.policy.Jurisdiction;
 
 /**
  * One app's privacy map, as loaded from privacy-maps/&lt;id&gt;.yaml (docs/privacy-map.md). Immutable;
- * {@link #tables()} is in erasure order (children before parents) once validated.
+ * {@link #tables()} is in erasure order (children before parents) once validated. {@link #webhooks()} are
+ * the app's systems Himoya cannot reach by SQL (docs/privacy-map.md, "Webhooks"), in map order.
  */
 public record PrivacyMap(String source, App app, List<Store> stores, Subject subject, List<Table> tables,
-        List<BreachSelector> breachSelectors) {
+        List<BreachSelector> breachSelectors, List<WebhookSpec> webhooks) {
+
+    public PrivacyMap {
+        webhooks = List.copyOf(webhooks);
+    }
 
     public record App(String id, String name, String contactEmail, Jurisdiction jurisdiction, List<String> locales,
             String defaultLocale, Period deletionDeadline, Verification verification) {
@@ -96,7 +101,17 @@ public record PrivacyMap(String source, App app, List<Store> stores, Subject sub
     }
 
     public PrivacyMap withTables(List<Table> ordered) {
-        return new PrivacyMap(source, app, stores, subject, List.copyOf(ordered), breachSelectors);
+        return new PrivacyMap(source, app, stores, subject, List.copyOf(ordered), breachSelectors, webhooks);
+    }
+
+    /** The system the map lists under that name. */
+    public Optional<WebhookSpec> webhook(String name) {
+        return webhooks.stream().filter(w -> w.name().equals(name)).findFirst();
+    }
+
+    /** The systems that take requests of a kind, in map order. */
+    public List<WebhookSpec> webhooksTaking(WebhookSpec.Kind kind) {
+        return webhooks.stream().filter(w -> w.takes(kind)).toList();
     }
 
     public Store store(String name) {

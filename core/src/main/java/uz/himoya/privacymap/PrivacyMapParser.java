@@ -42,7 +42,16 @@ public final class PrivacyMapParser {
     private PrivacyMapParser() {
     }
 
+    /** A map as AWS loads it: webhooks must be https and may not name loopback addresses. */
     public static PrivacyMap parse(String file, String yaml) {
+        return parse(file, yaml, false);
+    }
+
+    /**
+     * @param webhookPlaintext true only in the local run and the tests (himoya.webhook-local-run): webhook
+     *                         URLs may then be http and name loopback addresses
+     */
+    public static PrivacyMap parse(String file, String yaml, boolean webhookPlaintext) {
         List<MapProblem> problems = new ArrayList<>();
         Node root;
         try {
@@ -91,11 +100,13 @@ public final class PrivacyMapParser {
             }
             b.rejectUnknown("breach");
         });
+        List<WebhookSpec> webhooks = top.raw("webhooks")
+                .map(n -> WebhookSpecs.parse(file, n, problems, webhookPlaintext)).orElse(List.of());
         top.rejectUnknown("the privacy map");
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);
         }
-        return new PrivacyMap(file, app, List.copyOf(stores), subject, tables, List.copyOf(selectors));
+        return new PrivacyMap(file, app, List.copyOf(stores), subject, tables, List.copyOf(selectors), webhooks);
     }
 
     /** The app's own databases (docs/privacy-map.md, "Stores"); Himoya's database is never one of them. */

@@ -29,7 +29,10 @@ final class YamlNode {
         this.node = node;
         this.problems = problems;
         for (NodeTuple t : node.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode key && entries.put(key.getValue(), t) != null) {
+            if (!(t.getKeyNode() instanceof ScalarNode key)) {
+                // A list or mapping as a key would be dropped silently otherwise.
+                problems.add(new MapProblem(file, line(t.getKeyNode()), "keys must be plain names"));
+            } else if (entries.put(key.getValue(), t) != null) {
                 // YAML readers keep the last of two equal keys; a map must not silently lose the first.
                 problems.add(new MapProblem(file, line(key), "duplicate key '" + key.getValue() + "'"));
             }
@@ -63,26 +66,37 @@ final class YamlNode {
     }
 
     Optional<String> optString(String key) {
+        return optString(key, key);
+    }
+
+    /** A scalar, or empty (with a problem naming path) when the key holds a list or mapping. */
+    Optional<String> optString(String key, String path) {
         return raw(key).flatMap(v -> {
             if (v instanceof ScalarNode s) {
                 return Optional.of(s.getValue());
             }
-            problem(line(v), "'" + key + "' must be a single value");
+            problem(line(v), "'" + path + "' must be a single value");
             return Optional.empty();
         });
     }
 
+    /** A required, non-blank scalar, trimmed; "" (and one problem) when it is not there. */
     String string(String key, String path) {
-        Optional<String> v = optString(key);
-        if (v.isEmpty() || v.get().isBlank()) {
-            if (!entries.containsKey(key)) {
-                problem(line(), "missing required '" + path + "'");
-            } else {
-                problem(lineOf(key), "'" + path + "' must not be empty");
-            }
+        if (!entries.containsKey(key)) {
+            consumed.add(key);
+            problem(line(), "missing required '" + path + "'");
             return "";
         }
-        return v.get().trim();
+        if (!(entries.get(key).getValueNode() instanceof ScalarNode)) {
+            optString(key, path); // reports the list or mapping once
+            return "";
+        }
+        String v = optString(key, path).orElse("");
+        if (v.isBlank()) {
+            problem(lineOf(key), "'" + path + "' must not be empty");
+            return "";
+        }
+        return v.trim();
     }
 
     Optional<YamlNode> optMapping(String key) {

@@ -1,5 +1,6 @@
 package uz.himoya.queue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -32,6 +33,11 @@ public class InProcessJobQueue implements JobQueue {
     @Override
     public void enqueue(UUID requestId) {
         schedule(requestId, 1, 0);
+    }
+
+    @Override
+    public void enqueueLater(UUID requestId, Duration delay) {
+        schedule(requestId, 1, JobQueue.delaySeconds(delay) * 1000L);
     }
 
     private void schedule(UUID requestId, int receive, long delayMillis) {

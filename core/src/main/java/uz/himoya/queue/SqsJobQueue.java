@@ -1,5 +1,6 @@
 package uz.himoya.queue;
 
+import java.time.Duration;
 import java.util.UUID;
 
 /** Sends deletion jobs to the erasure queue (himoya.queue.erasure-url). */
@@ -15,5 +16,11 @@ public class SqsJobQueue implements JobQueue {
     @Override
     public void enqueue(UUID requestId) {
         sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(JobMessages.body(requestId)));
+    }
+
+    @Override
+    public void enqueueLater(UUID requestId, Duration delay) {
+        int seconds = JobQueue.delaySeconds(delay);
+        sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(JobMessages.body(requestId)).delaySeconds(seconds));
     }
 }

@@ -89,28 +89,35 @@ public class AppRegistry {
     void load() {
         Optional<Path> mapDir = config.mapDir().map(Path::of);
         for (String id : config.apps()) {
-            parsed.put(id, parse(id, mapDir));
+            parsed.put(id, parse(id, mapDir, config.webhookLocalRun()));
         }
         for (String id : parsed.keySet()) {
             tryCompile(id);
         }
     }
 
-    /** Reads and checks one bundled map's own rules (no database). */
+    /** Reads and checks one bundled map's own rules (no database), as AWS would. */
     public static PrivacyMap parse(String id) {
-        return parse(id, Optional.empty());
+        return parse(id, Optional.empty(), false);
+    }
+
+    /** As {@link #parse(String, Optional, boolean)}, without the local run's webhook allowance. */
+    public static PrivacyMap parse(String id, Optional<Path> mapDir) {
+        return parse(id, mapDir, false);
     }
 
     /**
      * Reads and checks one map's own rules (no database): mapDir/&lt;id&gt;.yaml where that file exists
      * (himoya.map-dir, the local run), else the bundled privacy-maps/&lt;id&gt;.yaml. Errors name the file read.
+     * webhookPlaintext: the local run's and the tests' allowance (himoya.webhook-local-run).
      */
-    public static PrivacyMap parse(String id, Optional<Path> mapDir) {
+    public static PrivacyMap parse(String id, Optional<Path> mapDir, boolean webhookPlaintext) {
         // Only a well-formed id becomes a file name: a configured id like "../x" never leaves the folder.
         Optional<Path> own = mapDir.filter(d -> APP_ID.matcher(id).matches()).map(d -> d.resolve(id + ".yaml"))
                 .filter(Files::isRegularFile);
         String file = own.map(Path::toString).orElse("privacy-maps/" + id + ".yaml");
-        PrivacyMap map = PrivacyMapParser.parse(file, own.isPresent() ? read(own.get()) : resource(file, mapDir));
+        PrivacyMap map = PrivacyMapParser.parse(file, own.isPresent() ? read(own.get()) : resource(file, mapDir),
+                webhookPlaintext);
         if (!map.app().id().equals(id)) {
             throw new PrivacyMapException(List.of(new MapProblem(file, 1, "app.id '" + map.app().id()
                     + "' does not match the file name")));

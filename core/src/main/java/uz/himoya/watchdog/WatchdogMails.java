@@ -44,7 +44,12 @@ public class WatchdogMails {
             String id) {
         List<Map<String, String>> overdue = new ArrayList<>();
         List<Map<String, String>> soon = new ArrayList<>();
+        List<Map<String, String>> systems = new ArrayList<>();
         for (DeadlineAlert a : alerts) {
+            if (a.kind().equals(WaitingSystems.KIND)) {
+                systems.add(Map.of("text", systemLine(m, zone, a)));
+                continue;
+            }
             Map<String, String> v = new HashMap<>();
             v.put("what", label(m, "watchdog.kind." + a.kind(), a.kind()));
             v.put("reference", a.reference());
@@ -67,8 +72,19 @@ public class WatchdogMails {
         data.put("lang", m.locale());
         data.put("overdueItems", overdue);
         data.put("soonItems", soon);
+        data.put("systemItems", systems);
         return new RenderedMail(m.get("watchdog.subject", values), templates.render("watchdog-digest.html", data),
                 templates.render("watchdog-digest.txt", data), "<" + id + "@himoya>");
+    }
+
+    /** A system that holds a deletion up (WaitingSystems): its own section, below the requests. */
+    private static String systemLine(Messages m, ZoneId zone, DeadlineAlert a) {
+        Map<String, String> v = new HashMap<>();
+        v.put("reference", a.reference());
+        v.put("system", a.note());
+        v.put("status", label(m, "watchdog.system." + a.status(), a.status()));
+        v.put("dueAt", Dates.format(a.dueAt(), m.locale(), zone));
+        return m.get(a.overdue() ? "watchdog.systemOverdue" : "watchdog.systemSoon", v);
     }
 
     /** A label another workflow may not have defined (its status or note codes): the code itself then. */

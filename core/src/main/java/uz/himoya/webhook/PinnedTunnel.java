@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A one-connection proxy on loopback that connects to addresses already checked, never to a name. It is how
- * Himoya pins a webhook to the addresses {@link TargetPolicy} allowed: java.net.http has no resolver hook,
+ * Himoya pins a webhook to the addresses {@link uz.himoya.net.TargetPolicy} allowed: java.net.http has no resolver hook,
  * but given a proxy it leaves the target unresolved and hands the name to the proxy (CONNECT host:port for
  * https, an absolute-form request for http). This proxy ignores that name for routing and opens a socket to
  * the pinned addresses, so a DNS answer that changes between check and connect (DNS rebinding) is never

@@ -22,6 +22,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import uz.himoya.json.StrictJson;
 import uz.himoya.problem.Problem;
+import uz.himoya.privacymap.WebhookSpec;
+import uz.himoya.net.TargetPolicy;
 
 /**
  * Sends one signed {@link WebhookJob} to one system and says what became of it, as a {@link Reply}.

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import uz.himoya.privacymap.WebhookSpec;
 
 /**
  * What Himoya asks of a system: one request, its kind, the app and the subject's identifiers, and where to

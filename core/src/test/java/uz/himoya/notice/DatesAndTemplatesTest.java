@@ -31,6 +31,7 @@ import uz.himoya.policy.Jurisdiction;
 import uz.himoya.policy.Locales;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.watchdog.DeadlineAlert;
+import uz.himoya.watchdog.WaitingSystems;
 import uz.himoya.watchdog.WatchdogMails;
 
 /**
@@ -103,7 +104,9 @@ class DatesAndTemplatesTest {
                 new Receipt.Entry("access_logs", "DELETED", 30, List.of("network.ip", "behaviour.pages"), List.of(),
                         null),
                 new Receipt.Entry("orders", "ANONYMIZED", 2, List.of("contact.name", "contact.address"),
-                        List.of("recipient_name"), "the Tax Code of Uzbekistan (Art. 91)")))));
+                        List.of("recipient_name"), "the Tax Code of Uzbekistan (Art. 91)")),
+                List.of(new Receipt.SystemEntry("crm", 2, List.of("contact.email", "marketing.consent")),
+                        new Receipt.SystemEntry("search", 0, List.of())))));
         put(out, "deletion-not-me", deletion.notMe(app, r));
         for (String state : List.of("form", "confirmed", "alreadyConfirmed", "expired", "cancelled", "notMe")) {
             out.put("confirm-page." + state, visibleText(deletion.page(app, r, state, "TOKEN",
@@ -124,7 +127,12 @@ class DatesAndTemplatesTest {
                 new DeadlineAlert("demo", "deletion", "1A2B3C4D", "QUEUED", Instant.parse("2026-12-15T07:00:00Z"),
                         true, "legal-hold", false),
                 new DeadlineAlert("demo", "deletion", "5E6F7A8B", "IN_PROGRESS", Instant.parse("2026-12-17T07:00:00Z"),
-                        false, null, false)), Instant.parse("2026-12-16T07:00:00Z"), "f"));
+                        false, null, false),
+                new DeadlineAlert("demo", WaitingSystems.KIND, "5E6F7A8B", "WAITING",
+                        Instant.parse("2026-12-17T07:00:00Z"), false, "crm", false),
+                new DeadlineAlert("demo", WaitingSystems.KIND, "1A2B3C4D", "RETRYING",
+                        Instant.parse("2026-12-15T07:00:00Z"), true, "search", false)),
+                Instant.parse("2026-12-16T07:00:00Z"), "f"));
         return out;
     }
 

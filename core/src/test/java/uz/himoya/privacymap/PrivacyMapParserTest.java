@@ -273,6 +273,52 @@ class PrivacyMapParserTest {
     }
 
     @Test
+    void shouldReadTheWebhooks_whenTheMapListsSystems() {
+        // Act
+        PrivacyMap map = PrivacyMapParser.parse(FILE, demo);
+
+        // Assert: the demo shop's CRM, named by its secret's name only
+        assertThat(map.webhooks()).singleElement().satisfies(w -> {
+            assertThat(w.name()).isEqualTo("crm");
+            assertThat(w.url()).hasToString("https://crm.demo.example/himoya/jobs");
+            assertThat(w.secretConfigKey()).isEqualTo("himoya.webhook.demo-crm.secret");
+            assertThat(w.timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+            assertThat(w.kinds()).containsExactly(WebhookSpec.Kind.ERASURE);
+            assertThat(w.identifiers()).containsExactlyInAnyOrder(WebhookSpec.Identifier.ID,
+                    WebhookSpec.Identifier.EMAIL);
+        });
+        assertThat(map.webhook("crm")).isPresent();
+        assertThat(map.webhooksTaking(WebhookSpec.Kind.ACCESS)).isEmpty();
+        assertThat(map.withTables(map.tables()).webhooks()).isEqualTo(map.webhooks());
+    }
+
+    @Test
+    void shouldRefusePlainHttpWebhooks_unlessTheLocalRunAllowsThem() {
+        // Arrange
+        String yaml = demo.replace("url: https://crm.demo.example/himoya/jobs", "url: http://127.0.0.1:8090/jobs");
+
+        // Act + Assert
+        assertThatThrownBy(() -> PrivacyMapParser.parse(FILE, yaml)).isInstanceOf(PrivacyMapException.class)
+                .hasMessageContaining(FILE + ":" + lineOf(yaml, "url: http://") + ": webhook crm: url must use https");
+        assertThat(PrivacyMapParser.parse(FILE, yaml, true).webhooks()).extracting(WebhookSpec::url)
+                .containsExactly(java.net.URI.create("http://127.0.0.1:8090/jobs"));
+    }
+
+    @Test
+    void shouldReportWebhookProblemsWithTheRest_whenTheSectionIsWrong() {
+        // Arrange: a webhook problem and a table problem in one map
+        String yaml = demo.replace("    timeout: PT5S\n", "").replace("- table: devices", "- table: \"dev ices\"");
+
+        // Act
+        PrivacyMapException e = catchThrowableOfType(PrivacyMapException.class, () -> PrivacyMapParser.parse(FILE,
+                yaml));
+
+        // Assert
+        assertThat(e.problems()).extracting(MapProblem::message).contains("missing required 'webhooks[].timeout'")
+                .anyMatch(m -> m.contains("is not an SQL identifier"));
+    }
+
+    @Test
     void shouldRequireReason_whenTableIsAnonymized() {
         // Arrange: remove the reason of order_items (the first anonymize)
         String yaml = replaceOnce(demo,

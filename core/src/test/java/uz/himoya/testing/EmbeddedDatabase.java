@@ -60,7 +60,7 @@ public final class EmbeddedDatabase {
             throw new IllegalStateException(e);
         }
         for (String v : new String[] {"V1__deletion", "V2__breach", "V3__retention", "V4__row_identity",
-                "V5__not_me_and_sent_locale", "V6__app_stores"}) {
+                "V5__not_me_and_sent_locale", "V6__app_stores", "V7__webhook_steps"}) {
             run("db/migration/" + v + ".sql");
         }
     }

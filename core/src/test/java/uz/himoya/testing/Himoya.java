@@ -20,7 +20,8 @@ public final class Himoya {
     private Himoya() {
     }
 
-    /** Fresh demo data in the demo store, empty Himoya tables (keys stay), no mail, no queued messages. */
+    /** Fresh demo data in the demo store, empty Himoya tables (keys stay), no mail, no queued messages, no
+     * scripted systems. */
     public static void reset() {
         DemoStore.loadDemo();
         sql("TRUNCATE deletion_step, app_store_health, deletion_request, idempotency_record, intake_rate,"
@@ -34,6 +35,7 @@ public final class Himoya {
         }
         drain(batch -> List.of());
         drain(SqsResource.breachUrl(), batch -> List.of());
+        SystemTargets.reset();
     }
 
     /**

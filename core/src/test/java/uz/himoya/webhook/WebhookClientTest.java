@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import uz.himoya.webhook.LocalTargets.Received;
 import uz.himoya.webhook.WebhookJob.Subject;
-import uz.himoya.webhook.WebhookSpec.Kind;
+import uz.himoya.privacymap.WebhookSpec.Kind;
+import uz.himoya.privacymap.WebhookSpec;
+import uz.himoya.net.TargetPolicy;
 
 /**
  * One webhook attempt against real local servers: every kind of answer, the signature they receive,
@@ -45,6 +47,7 @@ class WebhookClientTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Instant NOW = Instant.now();
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Set<WebhookSpec.Identifier> ID = Set.of(WebhookSpec.Identifier.ID);
 
     @TempDir
     static Path dir;
@@ -130,7 +133,7 @@ class WebhookClientTest {
     void shouldRetryWithTimeoutWithinTheSpecsTimeout_whenTheSystemIsSlow() {
         // Arrange
         WebhookSpec slow = new WebhookSpec("crm", URI.create("https://" + NAME + ":" + httpsPort + "/slow"),
-                "demo-crm", Duration.ofSeconds(1), Set.of(Kind.ERASURE), false, 1);
+                "demo-crm", Duration.ofSeconds(1), Set.of(Kind.ERASURE), ID, false, 1);
         long start = System.nanoTime();
 
         // Act
@@ -152,7 +155,7 @@ class WebhookClientTest {
             return List.of(LOOPBACK);
         }, WebhookClient.DEFAULT_MAX_REPLY_BYTES);
         WebhookSpec spec = new WebhookSpec("crm", URI.create("https://" + NAME + ":" + httpsPort + "/ok"),
-                "demo-crm", Duration.ofSeconds(1), Set.of(Kind.ERASURE), false, 1);
+                "demo-crm", Duration.ofSeconds(1), Set.of(Kind.ERASURE), ID, false, 1);
 
         assertThat(client.send(spec, SECRET, job, NOW)).isEqualTo(new Reply.Retry("webhook-timeout"));
     }
@@ -270,7 +273,7 @@ class WebhookClientTest {
     @Test
     void shouldRefuseAJobOfAKindTheSystemDoesNotTake() {
         WebhookSpec accessOnly = new WebhookSpec("crm", URI.create("https://" + NAME + "/ok"), "demo-crm", TIMEOUT,
-                Set.of(Kind.ACCESS), false, 1);
+                Set.of(Kind.ACCESS), ID, false, 1);
 
         assertThatThrownBy(() -> localRun(Map.of(NAME, LOOPBACK)).send(accessOnly, SECRET, job, NOW))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -286,7 +289,8 @@ class WebhookClientTest {
     }
 
     private static WebhookSpec spec(String url, boolean allowPrivate) {
-        return new WebhookSpec("crm", URI.create(url), "demo-crm", TIMEOUT, Set.of(Kind.ERASURE), allowPrivate, 1);
+        return new WebhookSpec("crm", URI.create(url), "demo-crm", TIMEOUT, Set.of(Kind.ERASURE), ID, allowPrivate,
+                1);
     }
 
     /** The local run's client: loopback and http allowed, trusting the test certificate. */

@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import uz.himoya.webhook.WebhookJob.Subject;
-import uz.himoya.webhook.WebhookSpec.Kind;
+import uz.himoya.privacymap.WebhookSpec.Kind;
+import uz.himoya.privacymap.WebhookSpec;
 
 class WebhookJobTest {
     private static final UUID ID = UUID.fromString("0b6f0c3e-8d2a-4c55-9a57-3f1c2e4d5a6b");

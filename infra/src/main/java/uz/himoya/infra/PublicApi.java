@@ -24,6 +24,12 @@ public final class PublicApi extends Construct {
             "/v1/deletion-requests", "/v1/deletion-requests/{proxy+}",
             "/v1/confirm", "/v1/confirm/{proxy+}");
 
+    /**
+     * Called by the apps' own systems answering a webhook job (issue 11, part 7): each signs its callback
+     * with its webhook secret (Himoya-Signature), which the function checks, so no gateway authorizer.
+     */
+    static final List<String> SYSTEM_ROUTES = List.of("/v1/callbacks/{proxy+}");
+
     /** Called by Himoya's operators only: signed with AWS credentials (SigV4) and checked by IAM. */
     static final List<String> OPS_ROUTES = List.of(
             "/v1/ops/{proxy+}",
@@ -48,6 +54,7 @@ public final class PublicApi extends Construct {
                         .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
                         .build());
         APP_ROUTES.forEach(path -> api.addRoutes(route(path, integration, null)));
+        SYSTEM_ROUTES.forEach(path -> api.addRoutes(route(path, integration, null)));
         HttpIamAuthorizer iam = new HttpIamAuthorizer();
         OPS_ROUTES.forEach(path -> api.addRoutes(route(path, integration, iam)));
     }

@@ -38,6 +38,17 @@ class HttpApiTest {
     }
 
     @Test
+    void shouldLeaveSignatureCheckToTheFunction_whenRouteIsCalledByAnAppsSystem() {
+        for (String path : PublicApi.SYSTEM_ROUTES) {
+            // Act
+            String authorization = authorizationByRoute.get("ANY " + path);
+
+            // Assert
+            assertEquals("NONE", authorization, path);
+        }
+    }
+
+    @Test
     void shouldRequireIamSignature_whenRouteIsForOperators() {
         for (String path : PublicApi.OPS_ROUTES) {
             // Act
@@ -46,7 +57,8 @@ class HttpApiTest {
             // Assert
             assertEquals("AWS_IAM", authorization, path);
         }
-        assertEquals(PublicApi.APP_ROUTES.size() + PublicApi.OPS_ROUTES.size(), authorizationByRoute.size(),
+        assertEquals(PublicApi.APP_ROUTES.size() + PublicApi.SYSTEM_ROUTES.size() + PublicApi.OPS_ROUTES.size(),
+                authorizationByRoute.size(),
                 "no other routes");
     }
 

@@ -200,7 +200,7 @@ final class LocalApps {
         for (String id : ids) {
             PrivacyMap map;
             try {
-                map = AppRegistry.parse(id, Optional.of(mapDir));
+                map = AppRegistry.parse(id, Optional.of(mapDir), true); // the local run allows http webhooks
             } catch (PrivacyMapException e) {
                 problems.add("app '" + id + "': its map cannot be used:\n" + e.getMessage());
                 continue;

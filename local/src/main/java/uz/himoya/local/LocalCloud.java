@@ -1,6 +1,7 @@
 package uz.himoya.local;
 
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The whole system on one machine, as deployed: the HTTP function behind a local API Gateway on :8080,
  * the erasure worker fed by a local SQS (ElasticMQ on :9324) through an event source mapping, Himoya's
  * embedded PostgreSQL, the demo apps' own stores (a second PostgreSQL, a MariaDB; LocalServices), the user's
- * own apps if local/apps.local.properties names any (LocalApps), and SMTP whose mail lands in local-mailbox/. The functions are the real
+ * own apps if local/apps.local.properties names any (LocalApps), SMTP whose mail lands in local-mailbox/, and
+ * the demo app's CRM on :8090 taking signed webhook jobs and calling back ({@link DemoSystem}). The functions
+ * are the real
  * deployment zips started by AWS's runtime interface client. Started by ./run-local.
  */
 public final class LocalCloud {
@@ -82,9 +85,16 @@ public final class LocalCloud {
         common.put("himoya.queue.erasure-url", erasureQueue);
         common.put("himoya.queue.breach-url", breachQueue);
         common.put("himoya.queue.retention-url", retentionQueue);
+        // The demo app's CRM (privacy-maps/demo.yaml, webhook crm) is the local demo system, over plain http on
+        // loopback: allowed in the local run only, like the address override.
+        common.put("himoya.webhook-local-run", "true");
+        common.put("himoya.webhook.demo-crm.secret", DemoSystem.LOCAL_SECRET);
+        common.put("himoya.webhook.demo-crm.url", "http://127.0.0.1:" + DemoSystem.PORT + DemoSystem.PATH);
         String runtimeClasspath = Files.readString(root.resolve("local/target/runtime-classpath.txt")).trim();
 
         List<AutoCloseable> open = new ArrayList<>();
+        open.add(new DemoSystem(DemoSystem.PORT, DemoSystem.LOCAL_SECRET, DemoSystem.Mode.CALL_BACK,
+                Duration.ofSeconds(2)));
         // jboss-threads resets thread locals through java.lang internals; JDK 24+ needs this opened (Lambda's
         // java21 runtime does not). Without it every response loses its executor thread.
         List<String> jvmFlags = Runtime.version().feature() >= 24
@@ -125,6 +135,8 @@ public final class LocalCloud {
                 + " waits, and is served within 20 s of the store being put right"));
         System.out.println("[local] SQS on " + endpoint + ": erasure-jobs -> erasure-worker, breach-notices ->"
                 + " breach-notifier, retention-continuations -> retention-sweep");
+        System.out.println("[local] demo webhook system (the demo app's CRM) on http://127.0.0.1:" + DemoSystem.PORT
+                + DemoSystem.PATH + ": answers 202, calls back signed 2 s later");
         System.out.println("[local] Lambda Invoke API on http://localhost:" + INVOKE_PORT + "/2015-03-31/functions/"
                 + "{name}/invocations for " + functions.keySet());
         System.out.println("[local] Ctrl-C stops everything");

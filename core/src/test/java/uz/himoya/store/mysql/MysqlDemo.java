@@ -66,7 +66,7 @@ final class MysqlDemo {
         PrivacyMap.App a = demo.app();
         return new PrivacyMap("test", a, List.of(new PrivacyMap.Store(1, STORE, PrivacyMap.StoreKind.MARIADB, database,
                 "demo-kg", false)), new PrivacyMap.Subject("people", "id", "email", Optional.empty(), STORE), tables,
-                List.of());
+                List.of(), List.of());
     }
 
     static PrivacyMap.Table table(String name, String column, PrivacyMap.Erasure erasure) {

@@ -26,12 +26,14 @@ import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
+import uz.himoya.testing.SystemTargetsResource;
 
 /** The erasureWorker function through the Lambda mock event server, fed real SQS event JSON. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)
+@QuarkusTestResource(SystemTargetsResource.class)
 class ErasureWorkerFunctionTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

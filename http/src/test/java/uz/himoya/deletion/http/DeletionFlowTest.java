@@ -27,6 +27,7 @@ import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
+import uz.himoya.testing.SystemTargetsResource;
 import uz.himoya.testing.TestClock;
 
 /**
@@ -37,6 +38,7 @@ import uz.himoya.testing.TestClock;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)
+@QuarkusTestResource(SystemTargetsResource.class)
 class DeletionFlowTest {
     static final String KEY = "Bearer demo-test-key";
 

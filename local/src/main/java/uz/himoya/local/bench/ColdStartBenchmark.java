@@ -52,6 +52,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import uz.himoya.local.DemoSystem;
 import uz.himoya.local.LocalCloud;
 import uz.himoya.local.LocalLambda;
 import uz.himoya.local.LocalServices;
@@ -217,6 +218,9 @@ public final class ColdStartBenchmark {
         // The servers, as LocalCloud starts them, under local-data/bench (its own databases and mailbox).
         LocalServices.start(work, root.resolve("local/target/embedded-servers"));
         smtp = new BreachBenchmark.SmtpSink();
+        // The demo app's CRM (its webhook), answering 200 at once so that one worker event completes the
+        // request as before; its round trip on loopback is part of the measured erasure worker.
+        DemoSystem crm = new DemoSystem(0, DemoSystem.LOCAL_SECRET, DemoSystem.Mode.ANSWER, Duration.ZERO);
         SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(SQS_PORT).start();
         try {
             sqsServer.waitUntilStarted();
@@ -244,6 +248,9 @@ public final class ColdStartBenchmark {
             common.put("himoya.queue.erasure-url", erasureQueue);
             common.put("himoya.queue.breach-url", breachQueue);
             common.put("himoya.queue.retention-url", retentionQueue);
+            common.put("himoya.webhook-local-run", "true");
+            common.put("himoya.webhook.demo-crm.secret", DemoSystem.LOCAL_SECRET);
+            common.put("himoya.webhook.demo-crm.url", crm.url());
 
             // Snapshots of the deployment zips, unpacked once: a rebuild during the run cannot change them.
             httpRoot = taskRoot("http-api", root.resolve("http/target/function.zip"));
@@ -312,6 +319,7 @@ public final class ColdStartBenchmark {
             }
             sqsServer.stopAndWait();
             smtp.close();
+            crm.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package uz.himoya.webhook;
+package uz.himoya.privacymap;
 
 import java.io.StringReader;
 import java.net.InetAddress;
@@ -22,12 +22,11 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import uz.himoya.privacymap.MapProblem;
-import uz.himoya.privacymap.PrivacyMapException;
+import uz.himoya.net.TargetPolicy;
 
 /**
  * Reads a privacy map's optional {@code webhooks} section into {@link WebhookSpec}s, with every problem
- * located by file and line like the rest of the map.
+ * located by file and line like the rest of the map (docs/privacy-map.md, "Webhooks").
  *
  * <pre>{@code
  * webhooks:
@@ -36,13 +35,14 @@ import uz.himoya.privacymap.PrivacyMapException;
  *     secret: demo-crm               # the secret's NAME: config himoya.webhook.demo-crm.secret
  *     timeout: PT10S                 # ISO-8601, 1 s .. 25 s
  *     kinds: [erasure]               # erasure, access
+ *     identifiers: [id, email]       # optional, default [id]: what the job tells the system
  *     allowPrivate: false            # optional: true lets the target sit at a private (VPC) address
  * }</pre>
  *
- * The privacy map parser hands its {@code webhooks} value over:
+ * {@link PrivacyMapParser} hands its {@code webhooks} value over:
  * {@code top.raw("webhooks").map(n -> WebhookSpecs.parse(file, n, problems, localRun)).orElse(List.of())}.
  */
-public final class WebhookSpecs {
+final class WebhookSpecs {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     /** One attempt stays well inside the erasure worker's 2-minute invocation, even with a few systems. */
@@ -60,7 +60,7 @@ public final class WebhookSpecs {
      *
      * @param allowPlaintext true only in the local run: http URLs and loopback literals are accepted
      */
-    public static List<WebhookSpec> parse(String file, String yaml, boolean allowPlaintext) {
+    static List<WebhookSpec> parse(String file, String yaml, boolean allowPlaintext) {
         Node root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
@@ -72,7 +72,7 @@ public final class WebhookSpecs {
             throw new PrivacyMapException(List.of(new MapProblem(file, 1, "a privacy map is a YAML mapping")));
         }
         List<MapProblem> problems = new ArrayList<>();
-        List<WebhookSpec> specs = new MapEntry(file, top, problems).raw("webhooks")
+        List<WebhookSpec> specs = new YamlNode(file, top, problems).raw("webhooks")
                 .map(n -> parse(file, n, problems, allowPlaintext)).orElse(List.of());
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);
@@ -84,23 +84,23 @@ public final class WebhookSpecs {
      * The value of a map's {@code webhooks} key. Problems are added to {@code problems}; entries with
      * problems are still returned as far as they could be read, as the map parser does with tables.
      */
-    public static List<WebhookSpec> parse(String file, Node webhooks, List<MapProblem> problems,
+    static List<WebhookSpec> parse(String file, Node webhooks, List<MapProblem> problems,
             boolean allowPlaintext) {
         if (!(webhooks instanceof SequenceNode list)) {
-            problems.add(new MapProblem(file, MapEntry.line(webhooks), "'webhooks' must be a list"));
+            problems.add(new MapProblem(file, YamlNode.line(webhooks), "'webhooks' must be a list"));
             return List.of();
         }
         if (list.getValue().isEmpty()) {
-            problems.add(new MapProblem(file, MapEntry.line(webhooks),
+            problems.add(new MapProblem(file, YamlNode.line(webhooks),
                     "'webhooks' must list at least one webhook (or be left out)"));
         }
         List<WebhookSpec> specs = new ArrayList<>();
         for (Node n : list.getValue()) {
             if (!(n instanceof MappingNode m)) {
-                problems.add(new MapProblem(file, MapEntry.line(n), "each entry of 'webhooks' must be a mapping"));
+                problems.add(new MapProblem(file, YamlNode.line(n), "each entry of 'webhooks' must be a mapping"));
                 continue;
             }
-            WebhookSpec spec = entry(new MapEntry(file, m, problems), allowPlaintext);
+            WebhookSpec spec = entry(new YamlNode(file, m, problems), allowPlaintext);
             if (!spec.name().isEmpty() && specs.stream().anyMatch(s -> s.name().equals(spec.name()))) {
                 problems.add(new MapProblem(file, spec.line(), "webhook '" + spec.name() + "' is declared twice"));
             }
@@ -109,7 +109,7 @@ public final class WebhookSpecs {
         return List.copyOf(specs);
     }
 
-    private static WebhookSpec entry(MapEntry e, boolean allowPlaintext) {
+    private static WebhookSpec entry(YamlNode e, boolean allowPlaintext) {
         String name = e.string("name", "webhooks[].name");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
             e.problem(e.lineOf("name"), "webhook name '" + name + "' must match " + NAME.pattern());
@@ -127,11 +127,12 @@ public final class WebhookSpecs {
         }
         Duration timeout = timeout(e, where);
         Set<WebhookSpec.Kind> kinds = kinds(e, where);
+        Set<WebhookSpec.Identifier> identifiers = identifiers(e, where);
         e.rejectUnknown(where);
-        return new WebhookSpec(name, url, secret, timeout, kinds, allowPrivate, e.line());
+        return new WebhookSpec(name, url, secret, timeout, kinds, identifiers, allowPrivate, e.line());
     }
 
-    private static URI url(MapEntry e, String where, boolean allowPrivate, boolean allowPlaintext) {
+    private static URI url(YamlNode e, String where, boolean allowPrivate, boolean allowPlaintext) {
         String text = e.string("url", "webhooks[].url");
         if (text.isEmpty()) {
             return URI.create("https://invalid.invalid/");
@@ -200,7 +201,7 @@ public final class WebhookSpecs {
         };
     }
 
-    private static Duration timeout(MapEntry e, String where) {
+    private static Duration timeout(YamlNode e, String where) {
         String text = e.string("timeout", "webhooks[].timeout");
         if (text.isEmpty()) {
             return Duration.ofSeconds(10);
@@ -218,7 +219,7 @@ public final class WebhookSpecs {
         }
     }
 
-    private static Set<WebhookSpec.Kind> kinds(MapEntry e, String where) {
+    private static Set<WebhookSpec.Kind> kinds(YamlNode e, String where) {
         Set<WebhookSpec.Kind> kinds = EnumSet.noneOf(WebhookSpec.Kind.class);
         Optional<Node> raw = e.raw("kinds");
         if (raw.isEmpty()) {
@@ -226,26 +227,54 @@ public final class WebhookSpecs {
             return kinds;
         }
         if (!(raw.get() instanceof SequenceNode list)) {
-            e.problem(MapEntry.line(raw.get()), where + ": 'kinds' must be a list such as [erasure]");
+            e.problem(YamlNode.line(raw.get()), where + ": 'kinds' must be a list such as [erasure]");
             return kinds;
         }
         for (Node n : list.getValue()) {
             String k = n instanceof ScalarNode s ? s.getValue() : "";
             Optional<WebhookSpec.Kind> kind = WebhookSpec.Kind.fromWire(k);
             if (kind.isEmpty()) {
-                e.problem(MapEntry.line(n), where + ": unknown request kind '" + k + "'; valid: erasure, access");
+                e.problem(YamlNode.line(n), where + ": unknown request kind '" + k + "'; valid: erasure, access");
             } else if (!kinds.add(kind.get())) {
-                e.problem(MapEntry.line(n), where + ": request kind '" + k + "' is listed twice");
+                e.problem(YamlNode.line(n), where + ": request kind '" + k + "' is listed twice");
             }
         }
         if (list.getValue().isEmpty()) {
-            e.problem(MapEntry.line(list), where + ": 'kinds' must list at least one request kind");
+            e.problem(YamlNode.line(list), where + ": 'kinds' must list at least one request kind");
         }
         return kinds;
     }
 
-    private static boolean flag(MapEntry e, String key, String where) {
-        return e.optString(key, "webhooks[]." + key).map(v -> switch (v) {
+    /** Optional; the key alone by default. The key is always sent: it is how a system finds the subject. */
+    private static Set<WebhookSpec.Identifier> identifiers(YamlNode e, String where) {
+        Set<WebhookSpec.Identifier> ids = EnumSet.of(WebhookSpec.Identifier.ID);
+        Optional<Node> raw = e.raw("identifiers");
+        if (raw.isEmpty()) {
+            return ids;
+        }
+        if (!(raw.get() instanceof SequenceNode list)) {
+            e.problem(YamlNode.line(raw.get()), where + ": 'identifiers' must be a list such as [id, email]");
+            return ids;
+        }
+        Set<WebhookSpec.Identifier> seen = EnumSet.noneOf(WebhookSpec.Identifier.class);
+        for (Node n : list.getValue()) {
+            String k = n instanceof ScalarNode s ? s.getValue() : "";
+            Optional<WebhookSpec.Identifier> id = WebhookSpec.Identifier.fromWire(k);
+            if (id.isEmpty()) {
+                e.problem(YamlNode.line(n), where + ": unknown identifier '" + k + "'; valid: id, email");
+            } else if (!seen.add(id.get())) {
+                e.problem(YamlNode.line(n), where + ": identifier '" + k + "' is listed twice");
+            }
+        }
+        if (!seen.contains(WebhookSpec.Identifier.ID)) {
+            e.problem(YamlNode.line(list), where + ": 'identifiers' must include id (the subject's key)");
+        }
+        ids.addAll(seen);
+        return ids;
+    }
+
+    private static boolean flag(YamlNode e, String key, String where) {
+        return e.optString(key, "webhooks[]." + key).map(String::trim).map(v -> switch (v) {
             case "true" -> true;
             case "false" -> false;
             default -> {

@@ -1,4 +1,4 @@
-package uz.himoya.webhook;
+package uz.himoya.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -21,9 +21,14 @@ import java.util.Arrays;
  * </ul>
  * IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged
  * by the IPv4 address they carry, so a private IPv4 target cannot be written as IPv6.
+ *
+ * <p>Its own package because two sides use it: the privacy map's reader refuses a forbidden address literal
+ * in a webhook URL when the map loads (uz.himoya.privacymap.WebhookSpecs), and the webhook client checks
+ * every resolved address before it connects (uz.himoya.webhook.WebhookClient).
  */
-final class TargetPolicy {
-    enum Range { PUBLIC, PRIVATE, LOOPBACK, NEVER }
+public final class TargetPolicy {
+    /** Where an address belongs, for the rules above. */
+    public enum Range { PUBLIC, PRIVATE, LOOPBACK, NEVER }
 
     private static final byte[] AWS_METADATA_V6 = v6("fd00:ec2::254");
 
@@ -31,7 +36,7 @@ final class TargetPolicy {
     }
 
     /** Whether Himoya may connect to the address for a webhook with these flags. */
-    static boolean allowed(InetAddress a, boolean allowPrivate, boolean localRun) {
+    public static boolean allowed(InetAddress a, boolean allowPrivate, boolean localRun) {
         return switch (range(a)) {
             case PUBLIC -> true;
             case PRIVATE -> allowPrivate;
@@ -40,7 +45,7 @@ final class TargetPolicy {
         };
     }
 
-    static Range range(InetAddress a) {
+    public static Range range(InetAddress a) {
         byte[] b = a.getAddress();
         if (a instanceof Inet4Address) {
             return range4(b, 0);

@@ -1,4 +1,4 @@
-package uz.himoya.webhook;
+package uz.himoya.privacymap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -15,9 +15,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import uz.himoya.privacymap.MapProblem;
-import uz.himoya.privacymap.PrivacyMapException;
-import uz.himoya.webhook.WebhookSpec.Kind;
+import uz.himoya.privacymap.WebhookSpec.Identifier;
+import uz.himoya.privacymap.WebhookSpec.Kind;
 
 /** The webhooks section of a privacy map: what is read, and each problem with its line. */
 class WebhookSpecsTest {
@@ -42,6 +41,7 @@ class WebhookSpecsTest {
                     kinds:
                       - erasure
                       - access
+                    identifiers: [id, email]
                     allowPrivate: true
                 """;
 
@@ -51,9 +51,10 @@ class WebhookSpecsTest {
         // Assert
         assertThat(specs).containsExactly(
                 new WebhookSpec("crm", URI.create("https://crm.example/himoya/jobs"), "demo-crm",
-                        Duration.ofSeconds(10), Set.of(Kind.ERASURE), false, 4),
+                        Duration.ofSeconds(10), Set.of(Kind.ERASURE), Set.of(Identifier.ID), false, 4),
                 new WebhookSpec("billing-eu", URI.create("https://10.20.0.5:8443/jobs?tenant=7"), "demo-billing",
-                        Duration.ofSeconds(25), Set.of(Kind.ERASURE, Kind.ACCESS), true, 9));
+                        Duration.ofSeconds(25), Set.of(Kind.ERASURE, Kind.ACCESS), Set.of(Identifier.ID, Identifier.EMAIL),
+                        true, 9));
         assertThat(specs.get(0).secretConfigKey()).isEqualTo("himoya.webhook.demo-crm.secret");
     }
 
@@ -147,6 +148,17 @@ class WebhookSpecsTest {
                 "8: unknown key 'retries' in webhook",
                 "12: webhook erp: timeout '10s' is not an ISO-8601 duration such as PT10S",
                 "13: webhook erp: 'kinds' must list at least one request kind");
+    }
+
+    @Test
+    void shouldReportIdentifiers_whenTheyAreNotASetOfIdAndEmailWithId() {
+        assertThat(problems(entry("url: https://crm.example/jobs\n    identifiers: email"))).containsExactly(
+                "5: webhook crm: 'identifiers' must be a list such as [id, email]");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    identifiers: [email]"))).containsExactly(
+                "5: webhook crm: 'identifiers' must include id (the subject's key)");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    identifiers: [id, id, phone]")))
+                .containsExactly("5: webhook crm: identifier 'id' is listed twice",
+                        "5: webhook crm: unknown identifier 'phone'; valid: id, email");
     }
 
     @Test

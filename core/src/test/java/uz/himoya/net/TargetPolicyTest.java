@@ -1,4 +1,4 @@
-package uz.himoya.webhook;
+package uz.himoya.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import uz.himoya.webhook.TargetPolicy.Range;
+import uz.himoya.net.TargetPolicy.Range;
 
 class TargetPolicyTest {
 
