@@ -208,7 +208,8 @@ public class DeletionWorker {
 
     /**
      * The pending stores in the map's erasure order: other stores first, the subject's store last
-     * (CatalogueValidator), so the subject's row, which a retry needs to find nothing else, goes last.
+     * (CatalogueValidator). A request stopped halfway (a hold placed meanwhile, a store down) thus leaves the
+     * subject's own row, which the app and a later access request still know them by, until the end.
      */
     private List<String> inErasureOrder(UUID id, List<String> pending) {
         DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
