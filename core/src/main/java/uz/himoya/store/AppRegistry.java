@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
-import uz.himoya.db.SqlErrors;
 import uz.himoya.db.StoreUnavailable;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
@@ -74,11 +73,14 @@ public class AppRegistry {
     private final HimoyaConfig config;
     private final Secrets secrets;
     private final Clock clock;
+    private final StoreHealth health;
     private final Map<String, PrivacyMap> parsed = new LinkedHashMap<>();
     private final Map<String, CompiledApp> compiled = new ConcurrentHashMap<>();
     private final Map<String, Unavailable> unavailable = new ConcurrentHashMap<>();
 
-    public AppRegistry(StoreConnections stores, HimoyaConfig config, Secrets secrets, Clock clock) {
+    public AppRegistry(StoreConnections stores, HimoyaConfig config, Secrets secrets, Clock clock,
+            StoreHealth health) {
+        this.health = health;
         this.stores = stores;
         this.config = config;
         this.secrets = secrets;
@@ -245,6 +247,7 @@ public class AppRegistry {
                 return stores.open(store);
             }, secrets.erasurePseudonymKey());
             compiled.put(appId, app);
+            health.reachable(appId, map.stores().stream().map(PrivacyMap.Store::name).toList(), clock.instant());
             if (unavailable.remove(appId) != null) {
                 LOG.infof("app=%s: its stores are reachable and match the map again; serving it", appId);
             }
@@ -256,7 +259,7 @@ public class AppRegistry {
             failed(appId, at[0], "map-mismatch");
         } catch (SQLException | RuntimeException e) {
             String code = e instanceof StoreConnections.NotConfigured ? "store-not-configured"
-                    : SqlErrors.code(e);
+                    : StoreHealth.code(e);
             LOG.warnf("app=%s: store %s cannot be read (%s); the app waits", appId, at[0], code);
             failed(appId, at[0], code);
         }
@@ -266,6 +269,7 @@ public class AppRegistry {
     private void failed(String appId, String store, String code) {
         Instant now = clock.instant();
         unavailable.compute(appId, (k, old) -> new Unavailable(old == null ? now : old.since(), now, store, code));
+        health.unreachable(appId, store, code, now);
     }
 
     private static String read(Path file) {

@@ -41,20 +41,20 @@ public class DeadlineDigests {
     }
 
     /** To the app's privacy contact, in the app's default language. */
-    public boolean sendToApp(PrivacyMap.App app, List<DeadlineAlert> alerts, Instant now) {
-        return send(app.id(), app.contactEmail(), alerts, now, fp -> mails.digest(app, alerts, now, fp));
+    public boolean sendToApp(PrivacyMap.App app, List<DeadlineAlert> alerts, List<DigestNote> notes, Instant now) {
+        return send(app.id(), app.contactEmail(), alerts, notes, now, fp -> mails.digest(app, alerts, notes, now, fp));
     }
 
-    public boolean sendToOps(String address, List<DeadlineAlert> alerts, Instant now) {
-        return send("ops", address, alerts, now, fp -> mails.opsDigest(alerts, now, fp));
+    public boolean sendToOps(String address, List<DeadlineAlert> alerts, List<DigestNote> notes, Instant now) {
+        return send("ops", address, alerts, notes, now, fp -> mails.opsDigest(alerts, notes, now, fp));
     }
 
-    private boolean send(String recipient, String address, List<DeadlineAlert> alerts, Instant now,
-            java.util.function.Function<String, RenderedMail> render) {
-        if (alerts.isEmpty()) {
+    private boolean send(String recipient, String address, List<DeadlineAlert> alerts, List<DigestNote> notes,
+            Instant now, java.util.function.Function<String, RenderedMail> render) {
+        if (alerts.isEmpty() && notes.isEmpty()) {
             return false;
         }
-        byte[] fingerprint = fingerprint(alerts);
+        byte[] fingerprint = fingerprint(alerts, notes);
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 if (!due(c, recipient, fingerprint, now)) {
@@ -90,12 +90,16 @@ public class DeadlineDigests {
         }
     }
 
-    /** The items and their state (overdue or not, status, note): a change in any of them is news. */
-    static byte[] fingerprint(List<DeadlineAlert> alerts) {
+    /**
+     * The items and their state (overdue or not, status, note), and the notes beside them: a change in any of
+     * them is news.
+     */
+    static byte[] fingerprint(List<DeadlineAlert> alerts, List<DigestNote> notes) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            alerts.stream().map(a -> a.kind() + ':' + a.reference() + ':' + a.overdue() + ':' + a.status() + ':'
-                    + a.note() + '\n').sorted().forEach(s -> sha.update(s.getBytes(StandardCharsets.UTF_8)));
+            java.util.stream.Stream.concat(alerts.stream().map(a -> a.kind() + ':' + a.reference() + ':' + a.overdue()
+                    + ':' + a.status() + ':' + a.note() + '\n'), notes.stream().map(n -> n.fingerprint() + '\n'))
+                    .sorted().forEach(s -> sha.update(s.getBytes(StandardCharsets.UTF_8)));
             return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.store.AppRegistry;
@@ -58,17 +61,47 @@ public class Watchdog {
             }
         }
         DeadlinesView view = view(app, now, failures);
-        List<String> sent = new ArrayList<>();
+        List<DigestNote> notes = notes(app, now, failures);
+        Map<String, List<DeadlineAlert>> alertsByApp = new TreeMap<>();
         for (DeadlinesView.App a : view.apps()) {
-            List<DeadlineAlert> forApp = a.items().stream().filter(i -> !i.opsOnly()).toList();
-            send(a.appId(), () -> digests.sendToApp(apps.app(a.appId()), forApp, now), sent, failures);
+            alertsByApp.put(a.appId(), a.items().stream().filter(i -> !i.opsOnly()).toList());
+        }
+        Map<String, List<DigestNote>> notesByApp = new TreeMap<>();
+        notes.forEach(n -> notesByApp.computeIfAbsent(n.appId(), k -> new ArrayList<>()).add(n));
+        Set<String> recipients = new TreeSet<>(alertsByApp.keySet());
+        recipients.addAll(notesByApp.keySet());
+        List<String> sent = new ArrayList<>();
+        for (String id : recipients) {
+            List<DeadlineAlert> forApp = alertsByApp.getOrDefault(id, List.of());
+            List<DigestNote> notesForApp = notesByApp.getOrDefault(id, List.of());
+            send(id, () -> digests.sendToApp(apps.app(id), forApp, notesForApp, now), sent, failures);
         }
         List<DeadlineAlert> forOps = view.apps().stream().flatMap(a -> a.items().stream())
                 .filter(DeadlineAlert::opsOnly).toList();
-        config.watchdog().opsEmail().ifPresent(to -> send("ops", () -> digests.sendToOps(to, forOps, now), sent,
-                failures));
+        config.watchdog().opsEmail().ifPresent(to -> send("ops", () -> digests.sendToOps(to, forOps, notes, now),
+                sent, failures));
         LOG.infof("watchdog redriven=%s digests=%s failures=%s", redriven, sent, failures.keySet());
-        return new WatchdogReport(redriven, view, sent, failures);
+        return new WatchdogReport(redriven, view, notes, sent, failures);
+    }
+
+    /**
+     * What the checks add to the digests beside the deadlines (see {@link DigestNote}), for the apps asked
+     * about and served here, after every re-drive ran.
+     */
+    private List<DigestNote> notes(Optional<String> app, Instant now, Map<String, String> failures) {
+        List<DigestNote> out = new ArrayList<>();
+        for (WatchdogCheck check : sorted()) {
+            try {
+                for (DigestNote n : check.notes(now)) {
+                    if ((app.isEmpty() || app.get().equals(n.appId())) && apps.serves(n.appId())) {
+                        out.add(n);
+                    }
+                }
+            } catch (RuntimeException e) {
+                failures.put(check.name(), code(e));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** What is overdue or due soon, per app; read-only. */

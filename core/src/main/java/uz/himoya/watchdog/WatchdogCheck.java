@@ -15,7 +15,8 @@ import java.util.List;
  * authority deadline approaches without authority-notified, reported by {@link #alerts} with
  * {@code opsOnly = true}. An alert's kind needs a label {@code watchdog.kind.<kind>} in the workflow's
  * message bundle family (status labels {@code watchdog.status.<STATUS>} and notes
- * {@code watchdog.note.<note>} are optional).
+ * {@code watchdog.note.<note>} are optional). A check may also add {@link DigestNote}s: a section of the
+ * digest beside the deadlines.
  *
  * <pre>{@code
  * @ApplicationScoped
@@ -37,6 +38,14 @@ public interface WatchdogCheck {
 
     /** Deadlines that passed or fall before warnUntil. Read-only: the HTTP view calls it too. */
     default List<DeadlineAlert> alerts(Instant now, Instant warnUntil) {
+        return List.of();
+    }
+
+    /**
+     * What else the digests should tell (stores Himoya cannot reach),
+     * after the re-drives ran. Read-only.
+     */
+    default List<DigestNote> notes(Instant now) {
         return List.of();
     }
 }

@@ -31,6 +31,7 @@ import uz.himoya.policy.Jurisdiction;
 import uz.himoya.policy.Locales;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.watchdog.DeadlineAlert;
+import uz.himoya.watchdog.DigestNote;
 import uz.himoya.watchdog.WaitingSystems;
 import uz.himoya.watchdog.WatchdogMails;
 
@@ -132,6 +133,14 @@ class DatesAndTemplatesTest {
                         Instant.parse("2026-12-17T07:00:00Z"), false, "crm", false),
                 new DeadlineAlert("demo", WaitingSystems.KIND, "1A2B3C4D", "RETRYING",
                         Instant.parse("2026-12-15T07:00:00Z"), true, "search", false)),
+                List.of(), Instant.parse("2026-12-16T07:00:00Z"), "f"));
+        // Issue 11: a store Himoya cannot reach, beside a deadline, and alone (no deadline: another subject)
+        DigestNote down = new DigestNote.StoreUnreachable("demo", "shop", Instant.parse("2026-12-15T04:30:00Z"),
+                Instant.parse("2026-12-16T06:59:00Z"), "store-unreachable");
+        put(out, "watchdog-digest.with-store", watchdog.digest(app, List.of(new DeadlineAlert("demo", "deletion",
+                "5E6F7A8B", "IN_PROGRESS", Instant.parse("2026-12-17T07:00:00Z"), false, null, false)), List.of(down),
+                Instant.parse("2026-12-16T07:00:00Z"), "f"));
+        put(out, "watchdog-digest.store-only", watchdog.digest(app, List.of(), List.of(down),
                 Instant.parse("2026-12-16T07:00:00Z"), "f"));
         return out;
     }
