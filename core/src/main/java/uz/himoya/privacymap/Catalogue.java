@@ -25,8 +25,20 @@ import uz.himoya.db.RowIdentity;
 public record Catalogue(String schema, Map<String, Map<String, Column>> tables, Map<String, Relation> relations,
         Map<String, String> members, List<ForeignKey> foreignKeys) {
 
-    /** sqlType is PostgreSQL's own spelling (format_type), safe to use in a CAST. */
-    public record Column(String name, String sqlType, boolean nullable, boolean text, boolean temporal) {
+    /**
+     * sqlType is the store's own spelling (PostgreSQL: format_type, safe to use in a CAST; MySQL: COLUMN_TYPE).
+     * labels are an enum column's values in their order, empty for every other column.
+     */
+    public record Column(String name, String sqlType, boolean nullable, boolean text, boolean temporal,
+            List<String> labels) {
+
+        public Column {
+            labels = List.copyOf(labels);
+        }
+
+        public Column(String name, String sqlType, boolean nullable, boolean text, boolean temporal) {
+            this(name, sqlType, nullable, text, temporal, List.of());
+        }
     }
 
     /** How a top-level table is built. */
@@ -104,7 +116,10 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
         Map<String, Map<String, Column>> tables = new HashMap<>();
         String columns = """
                 SELECT cl.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-                       t.typcategory = 'S', t.typcategory = 'D'
+                       t.typcategory = 'S', t.typcategory = 'D',
+                       ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+                              WHERE e.enumtypid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+                              ORDER BY e.enumsortorder)
                   FROM pg_attribute a
                   JOIN pg_class cl ON cl.oid = a.attrelid
                   JOIN pg_type t ON t.oid = a.atttypid
@@ -116,7 +131,7 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
                 while (rs.next()) {
                     tables.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
                             new Column(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
-                                    rs.getBoolean(6)));
+                                    rs.getBoolean(6), List.of((String[]) rs.getArray(7).getArray())));
                 }
             }
         }

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -209,13 +210,9 @@ public final class CatalogueValidator {
                 }
             }
         }
-        r.when().ifPresent(w -> {
-            if (w.olderThan().isPresent()) {
-                requireTemporal(problems, file, r.line(), catalogue, t.name(), w.column(), "retention.when.column");
-            } else {
-                requireColumn(problems, file, r.line(), catalogue, t.name(), w.column(), "retention.when.column");
-            }
-        });
+        for (PrivacyMap.Condition.Check check : r.checks()) {
+            checkCondition(problems, file, catalogue, t, check);
+        }
         if (r.action() instanceof PrivacyMap.Anonymize a) {
             for (Map.Entry<String, AnonymizationStrategy> e : a.columns().entrySet()) {
                 Optional<Catalogue.Column> c = catalogue.column(t.name(), e.getKey());
@@ -227,6 +224,40 @@ public final class CatalogueValidator {
                             new MapProblem(file, r.line(), "table " + t.name() + " retention: " + why)));
                 }
             }
+        }
+    }
+
+    /** A retention check against its column: the column exists, and the check can hold of it. */
+    private static void checkCondition(List<MapProblem> problems, String file, Catalogue catalogue,
+            PrivacyMap.Table t, PrivacyMap.Condition.Check check) {
+        String what = "table " + t.name() + " retention.when";
+        switch (check) {
+            case PrivacyMap.Condition.OlderThan o -> requireTemporal(problems, file, o.line(), catalogue, t.name(),
+                    o.column(), what + " olderThan");
+            case PrivacyMap.Condition.IsNull n -> catalogue.column(t.name(), n.column()).ifPresentOrElse(c -> {
+                if (!c.nullable()) {
+                    problems.add(new MapProblem(file, n.line(), what + ": column " + n.column() + " is NOT NULL,"
+                            + " so isNull never holds and the rule would take no row"));
+                }
+            }, () -> problems.add(new MapProblem(file, n.line(), what + ": unknown column '" + n.column()
+                    + "' in table " + t.name())));
+            case PrivacyMap.Condition.OneOf o -> catalogue.column(t.name(), o.column()).ifPresentOrElse(c -> {
+                Set<Object> seen = new HashSet<>();
+                for (PrivacyMap.Literal v : o.values()) {
+                    Optional<String> misfit = ConditionValues.misfit(c, v);
+                    if (misfit.isPresent()) {
+                        problems.add(new MapProblem(file, v.line(), what + " " + o.operator() + ": "
+                                + misfit.get()));
+                        if (ConditionValues.kind(c).isEmpty()) {
+                            return; // one problem for the column, not one per value
+                        }
+                    } else if (!seen.add(ConditionValues.key(c, v))) {
+                        problems.add(new MapProblem(file, v.line(), what + " in: value '" + v.text() + "' is the"
+                                + " same as another value of the list for column " + o.column()));
+                    }
+                }
+            }, () -> problems.add(new MapProblem(file, o.line(), what + ": unknown column '" + o.column()
+                    + "' in table " + t.name())));
         }
     }
 

@@ -73,14 +73,65 @@ public record PrivacyMap(String source, App app, List<Store> stores, Subject sub
     /**
      * How long a table's rows are kept (Qlever 5.3, MEGABITE-CRM 6.3, ShipEx 1.3.1: only as long as the
      * purpose or the law allows): rows whose column is older than keep get the action, if the optional
-     * condition holds too.
+     * condition holds too (docs/privacy-map.md, "Retention rules").
      */
     public record Retention(int line, String column, TemporalAmount keep, Erasure action,
             Optional<Condition> when, String reason) {
+
+        /** The checks that must all hold besides keep: when's one check, or each check of its all. */
+        public List<Condition.Check> checks() {
+            return when.map(w -> switch (w) {
+                case Condition.All all -> all.checks();
+                case Condition.Check check -> List.of(check);
+            }).orElse(List.of());
+        }
     }
 
-    /** A structured condition on a column of the same row: older than a period, or NULL. */
-    public record Condition(String column, Optional<TemporalAmount> olderThan, boolean isNull) {
+    /**
+     * What else must hold of a row for a retention rule to take it: one check on a column of the same row,
+     * or all of several. Structured, so that the map never holds SQL; values are always bound.
+     */
+    public sealed interface Condition permits Condition.Check, Condition.All {
+
+        int line();
+
+        /** A check on one column. */
+        sealed interface Check extends Condition permits OlderThan, IsNull, OneOf {
+            String column();
+        }
+
+        /** The column holds a date or time older than the period (a NULL is older than nothing). */
+        record OlderThan(int line, String column, TemporalAmount period) implements Check {
+        }
+
+        /** The column is NULL. */
+        record IsNull(int line, String column) implements Check {
+        }
+
+        /**
+         * The column equals one of the values (a NULL equals none). operator is how the map said it: "equals"
+         * (one value) or "in" (a list).
+         */
+        record OneOf(int line, String column, String operator, List<Literal> values) implements Check {
+            public OneOf {
+                values = List.copyOf(values);
+            }
+        }
+
+        /** Every check holds. */
+        record All(int line, List<Check> checks) implements Condition {
+            public All {
+                checks = List.copyOf(checks);
+            }
+        }
+    }
+
+    /**
+     * A value as the map wrote it: its text, and whether it was plain (unquoted). YAML reads a plain true,
+     * no or 12 as a boolean or a number, a quoted one as text; the validator holds each value to the column's
+     * type with that in mind.
+     */
+    public record Literal(int line, String text, boolean plain) {
     }
 
     /**

@@ -300,36 +300,33 @@ public final class PrivacyMapParser {
         String column = identifier(r, "column", "retention.column");
         TemporalAmount keep = duration(r, "keep", "retention.keep").orElse(Period.ofDays(1));
         PrivacyMap.Erasure action = erasure(r, "action", table + " retention");
-        Optional<PrivacyMap.Condition> when = r.optMapping("when").map(w -> {
-            String col = identifier(w, "column", "retention.when.column");
-            Optional<TemporalAmount> olderThan = w.keys().contains("olderThan")
-                    ? duration(w, "olderThan", "retention.when.olderThan")
-                    : Optional.empty();
-            boolean isNull = w.optString("isNull").map(v -> {
-                if (!v.equals("true")) {
-                    w.problem(w.lineOf("isNull"), "retention.when.isNull can only be true");
-                }
-                return true;
-            }).orElse(false);
-            if (olderThan.isPresent() == isNull) {
-                w.problem(w.line(), "retention.when needs exactly one of olderThan or isNull");
-            }
-            w.rejectUnknown("retention.when of table " + table);
-            return new PrivacyMap.Condition(col, olderThan, isNull);
-        });
+        Optional<PrivacyMap.Condition> when = r.raw("when").flatMap(w -> ConditionParser.when(r, w, table, column));
         String reason = r.optString("reason").orElse("retention period over");
         r.rejectUnknown("retention of table " + table);
         return new PrivacyMap.Retention(r.line(), column, keep, action, when, reason);
     }
 
-    /** An ISO-8601 period (P90D, P1Y) or, for sub-day periods, a duration (PT12H). */
-    private static Optional<TemporalAmount> duration(YamlNode n, String key, String path) {
+    /**
+     * An ISO-8601 period (P90D, P1Y) or, for sub-day periods, a duration (PT12H); positive, since a period
+     * of zero or less would take rows the moment they are written (or before).
+     */
+    static Optional<TemporalAmount> duration(YamlNode n, String key, String path) {
         String v = n.string(key, path);
         if (v.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(v.contains("T") ? Duration.parse(v) : Period.parse(v));
+            TemporalAmount amount = v.contains("T") ? Duration.parse(v) : Period.parse(v);
+            boolean positive = switch (amount) {
+                case Duration d -> d.isPositive();
+                case Period p -> !p.isZero() && p.getYears() >= 0 && p.getMonths() >= 0 && p.getDays() >= 0;
+                default -> false;
+            };
+            if (!positive) {
+                n.problem(n.lineOf(key), path + " '" + v + "' must be longer than zero");
+                return Optional.empty();
+            }
+            return Optional.of(amount);
         } catch (DateTimeParseException e) {
             n.problem(n.lineOf(key), path + " '" + v + "' is not an ISO-8601 duration such as P90D or PT12H");
             return Optional.empty();
@@ -396,7 +393,7 @@ public final class PrivacyMapParser {
         throw new IllegalArgumentException("a strategy is a name or {name: {options}}");
     }
 
-    private static String identifier(YamlNode n, String key, String path) {
+    static String identifier(YamlNode n, String key, String path) {
         String v = n.string(key, path);
         if (!v.isEmpty()) {
             checkIdentifier(n, n.lineOf(key), v);

@@ -4,6 +4,7 @@ import static uz.himoya.erasure.ErasurePlanner.q;
 
 import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +15,7 @@ import uz.himoya.erasure.strategy.KeyedHashStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
 import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
 
 /**
@@ -54,15 +56,8 @@ public final class RetentionPlanner {
         String columnType = catalogue.column(t.name(), r.column()).orElseThrow().sqlType();
         List<TemporalAmount> cutoffs = new ArrayList<>(List.of(r.keep()));
         StringBuilder filter = new StringBuilder(column + " < CAST(? AS timestamptz)");
-        r.when().ifPresent(w -> {
-            if (w.olderThan().isPresent()) {
-                filter.append(" AND t.").append(q(w.column())).append(" < CAST(? AS timestamptz)");
-                cutoffs.add(w.olderThan().get());
-            } else {
-                filter.append(" AND t.").append(q(w.column())).append(" IS NULL");
-            }
-        });
         List<Object> filterParams = new ArrayList<>();
+        when(catalogue, t, r, filter, cutoffs, filterParams);
         String change;
         List<Object> changeParams = new ArrayList<>();
         String action;
@@ -85,6 +80,40 @@ public final class RetentionPlanner {
                 catalogue.identity(t.name()), List.copyOf(cutoffs), filter.toString(), List.copyOf(filterParams),
                 ErasurePlanner.subjectKey(map, t, "t"), change, List.copyOf(changeParams),
                 map.app().jurisdiction().zone());
+    }
+
+    /**
+     * The rule's when, ANDed to the filter, its values bound (docs/privacy-map.md, "Retention rules"). MapRule
+     * binds every cut-off before the filter's other values, so the checks against a period come first in the
+     * SQL too. An enum value is cast to the column's type (PostgreSQL compares no enum with text); every other
+     * value is bound as what it is (Boolean, Long, String), never cast to the column's type, which could cut
+     * a long text down to a varchar's length and make it match.
+     */
+    static void when(Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r, StringBuilder filter,
+            List<TemporalAmount> cutoffs, List<Object> params) {
+        for (PrivacyMap.Condition.Check check : r.checks()) {
+            if (check instanceof PrivacyMap.Condition.OlderThan o) {
+                filter.append(" AND t.").append(q(o.column())).append(" < CAST(? AS timestamptz)");
+                cutoffs.add(o.period());
+            }
+        }
+        for (PrivacyMap.Condition.Check check : r.checks()) {
+            switch (check) {
+                case PrivacyMap.Condition.OlderThan o -> {
+                    // above
+                }
+                case PrivacyMap.Condition.IsNull n -> filter.append(" AND t.").append(q(n.column())).append(" IS NULL");
+                case PrivacyMap.Condition.OneOf o -> {
+                    Catalogue.Column c = catalogue.column(t.name(), o.column()).orElseThrow();
+                    String one = ConditionValues.kind(c).orElseThrow() == ConditionValues.Kind.ENUM
+                            ? "CAST(? AS " + c.sqlType() + ")"
+                            : "?";
+                    filter.append(" AND t.").append(q(o.column())).append(" IN (")
+                            .append(String.join(", ", Collections.nCopies(o.values().size(), one))).append(")");
+                    o.values().forEach(v -> params.add(ConditionValues.value(c, v)));
+                }
+            }
+        }
     }
 
     /** The test that a column already holds what the strategy writes. Always TRUE or FALSE, never NULL. */

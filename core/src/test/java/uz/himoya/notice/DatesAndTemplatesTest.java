@@ -119,7 +119,7 @@ class DatesAndTemplatesTest {
         BreachMails breach = new BreachMails(templates);
         put(out, "breach-notice", breach.render(app, new BreachMails.Incident(new UUID(1, 2),
                 Instant.parse("2026-12-14T09:00:00Z"), Instant.parse("2026-11-29T19:00:00Z"),
-                Instant.parse("2026-12-14T08:00:00Z"), List.of("network.ip", "behaviour.pages"),
+                Instant.parse("2026-12-14T08:00:00Z"), List.of("network.ip", "behaviour.pages", "financial.card-token"),
                 Map.of(locale, new BreachCommand.NoticeContent("NATURE.", "CONSEQUENCES.", "MEASURES.",
                         "security@demo.example"))), locale));
 

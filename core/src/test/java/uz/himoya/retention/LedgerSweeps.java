@@ -123,7 +123,12 @@ final class LedgerSweeps {
     }
 
     static List<String> strings(String query) {
-        try (Connection c = EmbeddedDatabase.dataSource().getConnection();
+        return strings(EmbeddedDatabase.dataSource(), query);
+    }
+
+    /** The first column of every row of a query on the given server (Himoya's, or an app's store). */
+    static List<String> strings(javax.sql.DataSource server, String query) {
+        try (Connection c = server.getConnection();
                 PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {

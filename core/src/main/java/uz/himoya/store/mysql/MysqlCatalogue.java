@@ -69,7 +69,8 @@ public final class MysqlCatalogue {
                     String dataType = rs.getString(6).toLowerCase(java.util.Locale.ROOT);
                     String name = rs.getString(3);
                     columns.put(name, new Catalogue.Column(name, rs.getString(4), "YES".equals(rs.getString(5)),
-                            TEXT.contains(dataType), TEMPORAL.contains(dataType)));
+                            TEXT.contains(dataType), TEMPORAL.contains(dataType),
+                            dataType.equals("enum") ? enumLabels(rs.getString(4)) : List.of()));
                 }
             }
         }
@@ -142,6 +143,64 @@ public final class MysqlCatalogue {
                     rules.get(e.getKey())));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The values of an ENUM column from its COLUMN_TYPE, {@code enum('open','it''s','x\\y')}, as
+     * information_schema writes them (as SHOW CREATE TABLE does): each quoted, a quote inside doubled, a
+     * backslash and control characters escaped with a backslash. Empty if it cannot be read: the column then
+     * cannot be compared by a retention condition, and the map that tries is refused, naming it.
+     */
+    static List<String> enumLabels(String columnType) {
+        if (!columnType.regionMatches(true, 0, "enum(", 0, 5) || !columnType.endsWith(")")) {
+            return List.of();
+        }
+        List<String> labels = new ArrayList<>();
+        int i = 5;
+        int end = columnType.length() - 1;
+        while (i < end) {
+            if (columnType.charAt(i) != '\'') {
+                return List.of();
+            }
+            StringBuilder label = new StringBuilder();
+            i++;
+            while (true) {
+                if (i >= end) {
+                    return List.of();
+                }
+                char ch = columnType.charAt(i);
+                if (ch == '\'') {
+                    if (i + 1 < end && columnType.charAt(i + 1) == '\'') {
+                        label.append('\'');
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                if (ch == '\\' && i + 1 < end) {
+                    char next = columnType.charAt(i + 1);
+                    label.append(switch (next) {
+                        case '0' -> '\0';
+                        case 'n' -> '\n';
+                        case 'r' -> '\r';
+                        case 't' -> '\t';
+                        case 'b' -> '\b';
+                        case 'Z' -> (char) 26;
+                        default -> next;
+                    });
+                    i += 2;
+                    continue;
+                }
+                label.append(ch);
+                i++;
+            }
+            labels.add(label.toString());
+            if (i < end && columnType.charAt(i) == ',') {
+                i++;
+            }
+        }
+        return List.copyOf(labels);
     }
 
     /** DELETE_RULE as PostgreSQL's confdeltype letter, which {@link Catalogue.ForeignKey} speaks. */

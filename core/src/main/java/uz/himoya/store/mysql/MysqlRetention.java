@@ -26,6 +26,7 @@ import uz.himoya.erasure.strategy.KeyedHashStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
 import uz.himoya.privacymap.Catalogue;
+import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.retention.SweepRule;
 
@@ -100,17 +101,28 @@ public final class MysqlRetention {
         Cut main = cut(catalogue, t, r.column());
         timestamps.add(main.timestamp());
         StringBuilder filter = new StringBuilder(column("t", r.column()) + " < " + main.sql());
-        r.when().ifPresent(w -> {
-            if (w.olderThan().isPresent()) {
-                Cut also = cut(catalogue, t, w.column());
-                filter.append(" AND ").append(column("t", w.column())).append(" < ").append(also.sql());
-                cutoffs.add(w.olderThan().get());
+        // Every cut-off is bound before the filter's other values (Rule.where), so the checks against a period
+        // come first in the SQL too.
+        for (PrivacyMap.Condition.Check check : r.checks()) {
+            if (check instanceof PrivacyMap.Condition.OlderThan o) {
+                Cut also = cut(catalogue, t, o.column());
+                filter.append(" AND ").append(column("t", o.column())).append(" < ").append(also.sql());
+                cutoffs.add(o.period());
                 timestamps.add(also.timestamp());
-            } else {
-                filter.append(" AND ").append(column("t", w.column())).append(" IS NULL");
             }
-        });
+        }
         List<Object> filterParams = new ArrayList<>();
+        for (PrivacyMap.Condition.Check check : r.checks()) {
+            switch (check) {
+                case PrivacyMap.Condition.OlderThan o -> {
+                    // above
+                }
+                case PrivacyMap.Condition.IsNull n -> filter.append(" AND ").append(column("t", n.column()))
+                        .append(" IS NULL");
+                case PrivacyMap.Condition.OneOf o -> filter.append(" AND ").append(oneOf(catalogue, t, o,
+                        filterParams));
+            }
+        }
         List<Object> changeParams = new ArrayList<>();
         String change;
         String action;
@@ -134,6 +146,23 @@ public final class MysqlRetention {
         return new Rule(t.name(), action, r.reason(), target, column("t", r.column()), key, List.copyOf(cutoffs),
                 List.copyOf(timestamps), filter.toString(), List.copyOf(filterParams), owner(map, catalogue, database, t),
                 change, List.copyOf(changeParams), map.app().jurisdiction().zone());
+    }
+
+    /**
+     * column IN (?, ...), the values bound. Text is compared as its UTF-8 bytes, as PostgreSQL compares it:
+     * under the column's own collation (utf8mb4_unicode_ci and the like) "cancelled" would also take
+     * "Cancelled", "cancelléd" and, with PAD SPACE, "cancelled ", rows the map never named. An enum's values
+     * are its labels exactly (the validator checked them), which the column's collation tells apart.
+     */
+    private static String oneOf(Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Condition.OneOf o,
+            List<Object> params) {
+        Catalogue.Column c = catalogue.column(t.name(), o.column()).orElseThrow();
+        String col = column("t", o.column());
+        boolean text = ConditionValues.kind(c).orElseThrow() == ConditionValues.Kind.TEXT;
+        String compared = text ? "CAST(CONVERT(" + col + " USING utf8mb4) AS BINARY)" : col;
+        String one = text ? "CAST(CONVERT(? USING utf8mb4) AS BINARY)" : "?";
+        o.values().forEach(v -> params.add(ConditionValues.value(c, v)));
+        return compared + " IN (" + String.join(", ", Collections.nCopies(o.values().size(), one)) + ")";
     }
 
     private static Cut cut(Catalogue catalogue, PrivacyMap.Table t, String name) {
