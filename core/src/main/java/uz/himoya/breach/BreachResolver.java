@@ -1,121 +1,123 @@
 package uz.himoya.breach;
 
-import static uz.himoya.erasure.ErasurePlanner.q;
-
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
-import uz.himoya.erasure.ErasurePlanner;
+import uz.himoya.db.SqlErrors;
+import uz.himoya.db.StoreUnavailable;
+import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.store.mysql.MysqlAffectedSubjects;
+import uz.himoya.store.port.AffectedSubjects;
+import uz.himoya.store.postgres.PostgresAffectedSubjects;
 
 /**
- * Turns a selection into notice rows inside PostgreSQL, set-based: one INSERT ... SELECT, whatever the
- * number of subjects. Identifiers come from the validated privacy map; ids, window and keys are bound.
- * Subjects without a registered address get no row (there is nobody to write to); the count says so.
+ * Turns a selection into notice rows, across databases: the affected subjects are read page by page from
+ * the app's own store ({@link AffectedSubjects}, a keyset in key order) and each page is written into
+ * Himoya's breach_notice ({@link NoticeCopy}, COPY). Nothing joins the two databases, and memory holds one
+ * page whatever the number of subjects. Subjects without a registered address get no row (there is nobody
+ * to write to); the count says so.
  */
 final class BreachResolver {
+    /** Subjects per page: one short statement on the store, one COPY chunk into Himoya's table. */
+    static final int PAGE_SIZE = 2000;
 
-    /** The SQL and its bound values for the keys (as text) of the affected subjects. */
-    private record Affected(String sql, List<Object> params) {
+    /** What one resolution did: notices added, pages read, and the most subjects held at once. */
+    record Resolution(int added, int pages, int mostHeld) {
     }
 
     private BreachResolver() {
     }
 
-    /** Inserts one PENDING notice per affected subject with an address; returns how many were added. */
-    static int resolve(Connection c, PrivacyMap map, UUID incident, BreachCommand.Selection selection,
-            Timestamp from, Timestamp to, String hashKey, int seqOffset) throws SQLException {
-        Affected affected = affected(c, map, selection, from, to);
-        PrivacyMap.Subject s = map.subject();
-        String locale = s.locale().map(l -> "CASE WHEN s." + q(l) + " = ANY(?) THEN s." + q(l) + " ELSE ? END")
-                .orElse("?");
-        String sql = "INSERT INTO breach_notice (incident_id, seq, subject_hash, address, address_hash, locale, status)"
-                + " SELECT ?, ? + row_number() OVER (), sha256(convert_to(? || s." + q(s.key()) + "::text, 'UTF8')),"
-                + " s." + q(s.email()) + ", sha256(convert_to(? || lower(s." + q(s.email()) + "), 'UTF8')), " + locale
-                + ", 'PENDING' FROM " + q(map.subjectStore().schema()) + "." + q(s.table()) + " s WHERE s." + q(s.email())
-                + " IS NOT NULL" + (affected == null ? "" : " AND s." + q(s.key()) + "::text IN (" + affected.sql() + ")")
-                + " ON CONFLICT (incident_id, subject_hash) DO NOTHING";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setObject(i++, incident);
-            ps.setInt(i++, seqOffset);
-            ps.setString(i++, hashKey);
-            ps.setString(i++, hashKey);
-            if (s.locale().isPresent()) {
-                ps.setArray(i++, c.createArrayOf("text", map.app().locales().toArray()));
+    /**
+     * The one place a store kind picks its implementation of the port (to move behind the store dialect
+     * once there is one for every port).
+     */
+    static AffectedSubjects affectedSubjects(PrivacyMap map, Catalogue subjectCatalogue) {
+        return switch (map.subjectStore().kind()) {
+            case POSTGRESQL -> new PostgresAffectedSubjects(map, subjectCatalogue);
+            case MYSQL, MARIADB -> new MysqlAffectedSubjects(map, subjectCatalogue);
+        };
+    }
+
+    /** The ops API's selection in the port's terms: a selector names its table and timestamp column. */
+    static AffectedSubjects.Selection selection(PrivacyMap map, BreachCommand.Selection selection, Instant from,
+            Instant to) {
+        return switch (selection) {
+            case BreachCommand.All all -> new AffectedSubjects.Everyone();
+            case BreachCommand.Subjects subjects -> new AffectedSubjects.Keys(subjects.ids());
+            case BreachCommand.Selector selector -> {
+                PrivacyMap.BreachSelector sel = map.breachSelectors().stream()
+                        .filter(x -> x.name().equals(selector.name())).findFirst().orElseThrow();
+                yield new AffectedSubjects.Touched(sel.table(), sel.timestamp(), from, to);
             }
-            ps.setString(i++, map.app().defaultLocale());
-            if (affected != null) {
-                for (Object p : affected.params()) {
-                    ps.setObject(i++, p);
-                }
+        };
+    }
+
+    /**
+     * Adds one PENDING notice per affected subject with an address that the incident does not have yet,
+     * numbered on from the incident's highest seq without gaps, on the caller's transaction of Himoya's
+     * database (which must not auto-commit: the rows and the incident's total commit together). Resolving
+     * the same selection again adds nothing. Returns how many were added.
+     *
+     * @param store a connection to the app's store that holds the subject table
+     */
+    static Resolution resolve(Connection himoya, UUID incident, Connection store, PrivacyMap map,
+            AffectedSubjects affected, AffectedSubjects.Selection selection, String hashKey, int pageSize)
+            throws SQLException {
+        int pages = 0;
+        int mostHeld = 0;
+        AffectedSubjects.Pages stream = storeCall(map, () -> affected.open(store, selection, pageSize));
+        try (NoticeCopy copy = new NoticeCopy(himoya, incident, hashKey, map.app())) {
+            for (List<AffectedSubjects.Subject> page = storeCall(map, stream::next); !page.isEmpty();
+                    page = storeCall(map, stream::next)) {
+                pages++;
+                mostHeld = Math.max(mostHeld, page.size());
+                copy.write(page);
             }
-            return ps.executeUpdate();
+            return new Resolution(copy.finish(), pages, mostHeld);
+        } finally {
+            try {
+                stream.close();
+            } catch (SQLException e) {
+                // Ending the store's read-only snapshot failed: nothing was written there, and what was read is
+                // complete (or its failure is already on its way). The broken connection is the pool's to drop.
+            }
         }
     }
 
     /**
-     * How many subjects with an address the selection would reach, per language asked for (the subject's
-     * own if the app offers it, else the app's default: the locale a notice row would get). Changes nothing.
+     * How many subjects with an address the selection would reach, per language asked for (the subject's own
+     * if the app offers it, else the app's default: the locale a notice row would get), counted on the store.
+     * Changes nothing.
      */
-    static Map<String, Long> countByLocale(Connection c, PrivacyMap map, BreachCommand.Selection selection,
-            Timestamp from, Timestamp to) throws SQLException {
-        Affected affected = affected(c, map, selection, from, to);
-        PrivacyMap.Subject s = map.subject();
-        String locale = s.locale().map(l -> "CASE WHEN s." + q(l) + " = ANY(?) THEN s." + q(l) + " ELSE ? END")
-                .orElse("?::text");
-        String sql = "SELECT " + locale + " AS locale, count(*) FROM " + q(map.subjectStore().schema()) + "." + q(s.table())
-                + " s WHERE s." + q(s.email()) + " IS NOT NULL"
-                + (affected == null ? "" : " AND s." + q(s.key()) + "::text IN (" + affected.sql() + ")")
-                + " GROUP BY 1 ORDER BY 1";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (s.locale().isPresent()) {
-                ps.setArray(i++, c.createArrayOf("text", map.app().locales().toArray()));
-            }
-            ps.setString(i++, map.app().defaultLocale());
-            if (affected != null) {
-                for (Object p : affected.params()) {
-                    ps.setObject(i++, p);
-                }
-            }
-            Map<String, Long> out = new LinkedHashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return out;
+    static Map<String, Long> countByLocale(Connection store, PrivacyMap map, AffectedSubjects affected,
+            AffectedSubjects.Selection selection) {
+        Map<String, Long> out = new TreeMap<>();
+        for (AffectedSubjects.LocaleCount n : storeCall(map, () -> affected.countByLocale(store, selection))) {
+            out.merge(NoticeCopy.locale(n.locale(), map.app()), n.count(), Long::sum);
         }
+        return out;
     }
 
-    /** null means every subject of the app. */
-    private static Affected affected(Connection c, PrivacyMap map, BreachCommand.Selection selection,
-            Timestamp from, Timestamp to) throws SQLException {
-        return switch (selection) {
-            case BreachCommand.All all -> null;
-            case BreachCommand.Subjects subjects -> {
-                Array ids = c.createArrayOf("text", subjects.ids().toArray());
-                yield new Affected("SELECT unnest(?::text[])", List.of(ids));
-            }
-            case BreachCommand.Selector selector -> {
-                PrivacyMap.BreachSelector sel = map.breachSelectors().stream()
-                        .filter(x -> x.name().equals(selector.name())).findFirst().orElseThrow();
-                PrivacyMap.Table table = map.table(sel.table()).orElseThrow();
-                List<Object> params = new ArrayList<>(List.of(from, to));
-                // Rows created or touched inside the window [from, to), traced to their subject.
-                yield new Affected("SELECT " + ErasurePlanner.subjectKey(map, table, "t") + " FROM "
-                        + q(map.store(table.store()).schema()) + "." + q(table.name()) + " t WHERE t." + q(sel.timestamp())
-                        + " >= ? AND t." + q(sel.timestamp()) + " < ?", params);
-            }
-        };
+    @FunctionalInterface
+    interface StoreWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * A failure of the app's store is the app's outage, not Himoya's: the incident is not registered and the
+     * call may be retried (503). Only the SQL state is kept; a store's message may quote its data.
+     */
+    static <T> T storeCall(PrivacyMap map, StoreWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreUnavailable(map.app().id(), map.subjectStore().name(), SqlErrors.code(e));
+        }
     }
 }

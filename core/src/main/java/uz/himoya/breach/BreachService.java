@@ -15,14 +15,17 @@ import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.Jdbc;
 import uz.himoya.notice.RenderedMail;
-import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.problem.Problem;
+import uz.himoya.store.AppRegistry;
+import uz.himoya.store.StoreConnections;
+import uz.himoya.store.port.AffectedSubjects;
 
 /**
  * Breach incidents as ops drive them: register (or dry-run), add pages of subject ids, start sending,
- * follow progress, record the authority notice, report. Affected subjects are resolved inside PostgreSQL
- * into one notice row each; the notifier function sends them.
+ * follow progress, record the authority notice, report. Affected subjects are read from the app's own store,
+ * page by page, into one notice row each in Himoya's database (BreachResolver); the notifier function sends
+ * them.
  */
 @ApplicationScoped
 public class BreachService {
@@ -39,6 +42,7 @@ public class BreachService {
     }
 
     private final AppRegistry apps;
+    private final StoreConnections stores;
     private final Jdbc jdbc;
     private final Clock clock;
     private final Secrets secrets;
@@ -46,9 +50,10 @@ public class BreachService {
     private final BreachMails mails;
     private final BreachValidator validator;
 
-    public BreachService(AppRegistry apps, Jdbc jdbc, Clock clock, Secrets secrets,
+    public BreachService(AppRegistry apps, StoreConnections stores, Jdbc jdbc, Clock clock, Secrets secrets,
             BreachQueue queue, BreachMails mails, HimoyaConfig config) {
         this.apps = apps;
+        this.stores = stores;
         this.jdbc = jdbc;
         this.clock = clock;
         this.secrets = secrets;
@@ -58,9 +63,13 @@ public class BreachService {
     }
 
     public DryRun dryRun(BreachCommand cmd) {
-        PrivacyMap map = validator.validate(cmd);
-        Map<String, Long> asked = sql(c -> BreachResolver.countByLocale(c, map, cmd.selection(),
-                BreachStore.ts(cmd.windowFrom()), BreachStore.ts(cmd.windowTo())));
+        validator.validate(cmd);
+        AppRegistry.CompiledApp compiled = apps.require(cmd.appId());
+        PrivacyMap map = compiled.map();
+        AffectedSubjects.Selection selection = BreachResolver.selection(map, cmd.selection(), cmd.windowFrom(),
+                cmd.windowTo());
+        Map<String, Long> asked = onStore(map, store -> BreachResolver.countByLocale(store, map, affected(compiled),
+                selection));
         int count = (int) asked.values().stream().mapToLong(Long::longValue).sum();
         List<String> warnings = new ArrayList<>();
         asked.forEach((locale, n) -> {
@@ -81,7 +90,8 @@ public class BreachService {
     }
 
     public BreachView register(BreachCommand cmd) {
-        PrivacyMap map = validator.validate(cmd);
+        validator.validate(cmd);
+        AppRegistry.CompiledApp compiled = apps.require(cmd.appId());
         Instant now = clock.instant();
         boolean collecting = cmd.selection() instanceof BreachCommand.Subjects s && s.more();
         UUID id = UUID.randomUUID();
@@ -93,7 +103,7 @@ public class BreachService {
             BreachStore.insert(c, new BreachStore.Row(id, cmd.appId(), cmd.title(), cmd.discoveredAt(),
                     cmd.windowFrom(), cmd.windowTo(), cmd.categories(), cmd.content(), selection,
                     collecting ? "COLLECTING" : "SENDING", now, now, collecting ? null : now, null, null, null, 0));
-            int n = resolve(c, map, id, cmd.selection(), cmd.windowFrom(), cmd.windowTo(), 0);
+            int n = resolve(c, compiled, id, cmd.selection(), cmd.windowFrom(), cmd.windowTo());
             BreachStore.update(c, "UPDATE breach_incident SET total = ? WHERE id = ?", n, id);
             return n;
         });
@@ -112,9 +122,8 @@ public class BreachService {
             if (!"COLLECTING".equals(r.status())) {
                 throw Problem.conflict("Subjects can be added only before sending starts.");
             }
-            PrivacyMap map = apps.require(r.appId()).map();
-            int n = resolve(c, map, id, new BreachCommand.Subjects(ids, true), r.windowFrom(), r.windowTo(),
-                    BreachStore.maxSeq(c, id));
+            int n = resolve(c, apps.require(r.appId()), id, new BreachCommand.Subjects(ids, true), r.windowFrom(),
+                    r.windowTo());
             BreachStore.update(c, "UPDATE breach_incident SET total = total + ? WHERE id = ?", n, id);
             return n;
         });
@@ -189,10 +198,44 @@ public class BreachService {
         }
     }
 
-    private int resolve(Connection c, PrivacyMap map, UUID id, BreachCommand.Selection selection, Instant from,
-            Instant to, int seqOffset) throws SQLException {
-        return BreachResolver.resolve(c, map, id, selection, BreachStore.ts(from), BreachStore.ts(to),
-                secrets.erasurePseudonymKey(), seqOffset);
+    /**
+     * Resolves on Himoya's transaction c: the subjects are read from the app's store on a connection of its
+     * own, so the incident, its notices and its total commit together, or not at all.
+     */
+    private int resolve(Connection c, AppRegistry.CompiledApp app, UUID id, BreachCommand.Selection selection,
+            Instant from, Instant to) throws SQLException {
+        PrivacyMap map = app.map();
+        AffectedSubjects.Selection s = BreachResolver.selection(map, selection, from, to);
+        BreachResolver.Resolution r = onStore(map, store -> BreachResolver.resolve(c, id, store, map, affected(app), s,
+                secrets.erasurePseudonymKey(), BreachResolver.PAGE_SIZE));
+        LOG.debugf("breach=%s resolved: %d notices added from %d pages", id, r.added(), r.pages());
+        return r.added();
+    }
+
+    private static AffectedSubjects affected(AppRegistry.CompiledApp app) {
+        PrivacyMap map = app.map();
+        return BreachResolver.affectedSubjects(map, app.catalogues().get(map.subject().store()));
+    }
+
+    /**
+     * Work on a connection to the app's store that holds the subject table. The store's own failures come out
+     * as StoreUnavailable (BreachResolver.storeCall); an SQLException here is Himoya's database's.
+     */
+    private <T, E extends Exception> T onStore(PrivacyMap map, StoreWork<T, E> work) throws E {
+        Connection store = BreachResolver.storeCall(map, () -> stores.open(map.subjectStore()));
+        try {
+            return work.run(store);
+        } finally {
+            BreachResolver.storeCall(map, () -> {
+                store.close();
+                return null;
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface StoreWork<T, E extends Exception> {
+        T run(Connection store) throws E;
     }
 
     private <T> T sql(Jdbc.Work<T> work) {

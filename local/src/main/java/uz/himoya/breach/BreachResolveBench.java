@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
+import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.AppRegistry;
 
 /**
@@ -24,7 +25,8 @@ import uz.himoya.store.AppRegistry;
  * on the classpath it sees them without any change to main code. Used by
  * {@link uz.himoya.local.bench.BreachBenchmark}; never deployed.
  *
- * <p>It holds the Himoya side of both parts: the resolution (BreachResolver itself, unchanged) and a
+ * <p>It holds the Himoya side of both parts: the resolution (BreachResolver itself, unchanged; used by
+ * {@link uz.himoya.local.bench.BreachResolveBenchmark}) and a
  * stand-in for BreachNotifier's per-message work. BreachNotifier cannot be constructed without a Quarkus
  * application (its transactions go through QuarkusTransaction, which needs the Arc container), so
  * {@link Notifier#process} repeats its {@code process} step by step around BreachNotifier's own
@@ -73,14 +75,22 @@ public final class BreachResolveBench {
                 now, now, null, null, null, 0));
     }
 
+    /** Subjects per page of Himoya's resolution (BreachResolver.PAGE_SIZE), which the baseline uses too. */
+    public static final int PAGE_SIZE = BreachResolver.PAGE_SIZE;
+
     /**
-     * Himoya's resolution, exactly as BreachService.register calls it: BreachResolver.resolve for the
-     * selector over [from, to), numbering from 1. Runs on the caller's transaction.
+     * Himoya's resolution, as BreachService.register runs it: the selector's subjects read from the app's
+     * store (the implementation BreachResolver picks for the store's kind) in keyset pages, copied into
+     * breach_notice on the caller's transaction of Himoya's database, numbering from the incident's highest
+     * seq. Returns the notices added.
      */
-    public static int resolve(Connection c, AppRegistry.CompiledApp app, UUID incident, Instant from, Instant to,
-            String hashKey) throws SQLException {
-        return BreachResolver.resolve(c, app.map(), incident, new BreachCommand.Selector(SELECTOR),
-                BreachStore.ts(from), BreachStore.ts(to), hashKey, 0);
+    public static int resolve(Connection himoya, Connection store, AppRegistry.CompiledApp app, UUID incident,
+            Instant from, Instant to, String hashKey) throws SQLException {
+        PrivacyMap map = app.map();
+        return BreachResolver.resolve(himoya, incident, store, map,
+                BreachResolver.affectedSubjects(map, app.catalogues().get(map.subject().store())),
+                BreachResolver.selection(map, new BreachCommand.Selector(SELECTOR), from, to), hashKey, PAGE_SIZE)
+                .added();
     }
 
     /** Each language's mail as the notifier renders it (BreachMails.render), keyed by notice locale. */

@@ -8,6 +8,8 @@
  * <li>{@link uz.himoya.store.mysql.MysqlErasure}: a subject's erasure, one guarded change per table.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlRetention}: retention rules as {@link uz.himoya.retention.SweepRule}s.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlSubjects}: the subject by key or e-mail.</li>
+ * <li>{@link uz.himoya.store.mysql.MysqlAffectedSubjects}: a breach selection's subjects in keyset pages
+ * (the uz.himoya.store.port.AffectedSubjects port).</li>
  * <li>{@link uz.himoya.store.mysql.MysqlLedger}: the himoya_ledger table in the app's database.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlRowGuard}: the count-then-change guard every change goes through.</li>
  * </ul>

@@ -35,7 +35,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.JarURLConnection;
 import java.net.ServerSocket;
@@ -45,10 +44,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -91,12 +87,9 @@ import uz.himoya.testing.EmbeddedDatabase;
 /**
  * Breach notifications at volume, each half beside the same work written by hand.
  *
- * <p><b>Part A, resolution.</b> 1,000,000 demo users (ids from 100000), one access log each inside the
- * breach window. Himoya resolves the demo map's "access-logs" selector with BreachResolver (one
- * INSERT ... SELECT) into notice rows; the baseline is the same INSERT ... SELECT typed out by hand, with
- * the same columns (keyed sha256 hashes, locale CASE), into a second incident. Each run is the statement
- * and its commit; before each run both incidents' notices are deleted, vacuumed and checkpointed
- * (untimed). The first pair is the warm-up and the check that both produce the same notice set.
+ * <p><b>Part A, resolution</b> ({@link BreachResolveBenchmark}): 1,000,000 affected subjects read from the
+ * app's own store, a second embedded PostgreSQL server, in keyset pages and copied into Himoya's notices,
+ * beside a hand-written JDBC keyset loop plus COPY doing the same, with the peak heap of each.
  *
  * <p><b>Part B, sending.</b> N notices (default 100,000) to an SMTP sink on loopback. Himoya's side is
  * BreachNotifier's per-message work (see {@link BreachResolveBench.Notifier}): per queue message of 200
@@ -125,34 +118,18 @@ public final class BreachBenchmark {
     private static final int BATCH = 200;
     /** quarkus.mailer.from in core's microprofile-config.properties. */
     private static final String FROM = "Himoya <no-reply@himoya.local>";
-    private static final int A_WARM_UP_PAIRS = 1;
     private static final int A_MEASURED_PAIRS = 3;
     private static final int B_WARM_UP_MAX = 20_000;
     private static final int PROBE_MESSAGES = 5_000;
 
-    private static final UUID A_HIMOYA = UUID.fromString("00000000-0000-4000-8000-0000000000a1");
-    private static final UUID A_BASELINE = UUID.fromString("00000000-0000-4000-8000-0000000000a2");
     private static final UUID B_INCIDENT = UUID.fromString("00000000-0000-4000-8000-0000000000b1");
     private static final UUID B_BASELINE = UUID.fromString("00000000-0000-4000-8000-0000000000b2");
-
-    private static final String BASELINE_SQL = """
-            INSERT INTO breach_notice (incident_id, seq, subject_hash, address, address_hash, locale, status)
-            SELECT ?, row_number() OVER (), sha256(convert_to(? || s.id::text, 'UTF8')), s.email,
-                   sha256(convert_to(? || lower(s.email), 'UTF8')),
-                   CASE WHEN s.locale IN ('uz', 'uz-Cyrl', 'ru', 'ky', 'en') THEN s.locale ELSE 'uz' END, 'PENDING'
-              FROM demo_app.users s
-             WHERE s.email IS NOT NULL
-               AND s.id IN (SELECT user_id FROM demo_app.access_logs WHERE accessed_at >= ? AND accessed_at < ?)""";
 
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-progress");
         t.setDaemon(true);
         return t;
     });
-
-    private interface SqlRun {
-        int run(Connection c) throws SQLException;
-    }
 
     private BreachBenchmark() {
     }
@@ -186,35 +163,32 @@ public final class BreachBenchmark {
     }
 
     private static void run(int notices, int subjects, List<Integer> connections, int sendPairs) throws Exception {
-        System.out.println("[bench] starting embedded PostgreSQL ...");
-        // Resolution is one INSERT ... SELECT from the app's tables into Himoya's: until issue 11 (part 6) streams
-        // the affected from the store, the demo tables sit beside Himoya's here.
-        Bench.shareHimoyaServer();
+        System.out.println("[bench] starting embedded PostgreSQL (Himoya's, and the demo app's store) ...");
+        Bench.startHimoyaServer();
+        Bench.startDemoStore();
         DataSource ds = EmbeddedDatabase.dataSource();
         try (Connection admin = ds.getConnection()) {
             List<String> migrations = migrate(admin);
+            // The demo app's schema in its store compiles the map for part B's rendering; part A seeds and reads
+            // the store itself.
             DemoStore.loadDemo();
-            int users = Math.max(subjects, notices);
-            System.out.printf("[bench] seeding %,d users and %,d access logs ...%n", users, users);
-            seed(admin, users, subjects);
-            AppRegistry.CompiledApp app = AppRegistry.compile(admin, APP, HASH_KEY);
-            Instant now = Instant.now();
-            BreachResolveBench.insertIncident(admin, A_HIMOYA, APP, "bench: resolution (Himoya)", WINDOW_FROM,
-                    WINDOW_TO, now);
-            BreachResolveBench.insertIncident(admin, A_BASELINE, APP, "bench: resolution (baseline)", WINDOW_FROM,
-                    WINDOW_TO, now);
-            BreachResolveBench.insertIncident(admin, B_INCIDENT, APP, "bench: sending", WINDOW_FROM, WINDOW_TO, now);
+            AppRegistry.CompiledApp app;
+            try (Connection store = DemoStore.dataSource().getConnection()) {
+                app = AppRegistry.compile(store, APP, HASH_KEY);
+            }
+            BreachResolveBench.insertIncident(admin, B_INCIDENT, APP, "bench: sending", WINDOW_FROM, WINDOW_TO,
+                    Instant.now());
 
             header(admin, migrations);
             try {
-                partA(ds, admin, app, subjects);
+                BreachResolveBenchmark.run(subjects, A_MEASURED_PAIRS);
             } catch (Exception | AssertionError e) {
                 System.out.println();
                 System.out.println("Part A NOT MEASURED: " + e);
                 e.printStackTrace(System.out);
+            } finally {
+                DemoStore.stop();
             }
-            exec(admin, "DELETE FROM breach_notice WHERE incident_id IN ('" + A_HIMOYA + "', '" + A_BASELINE + "')");
-            exec(admin, "VACUUM breach_notice");
             partB(admin, app, notices, connections, sendPairs);
         }
     }
@@ -262,27 +236,6 @@ public final class BreachBenchmark {
         return shortNames;
     }
 
-    /** users [FIRST_ID, FIRST_ID + users), one access log each; the first `inWindow` ones inside the window. */
-    private static void seed(Connection admin, int users, int inWindow) throws SQLException {
-        long last = FIRST_ID + users - 1;
-        exec(admin, """
-                INSERT INTO demo_app.users (id, full_name, email, locale, created_at)
-                SELECT g, 'Bench User ' || g, 'u' || g || '@bench.example',
-                       (ARRAY['uz', 'ru', 'ky', 'en', 'uz-Cyrl'])[1 + ((g - %1$d) %% 5)],
-                       timestamptz '2024-01-01 00:00Z'
-                  FROM generate_series(%1$d, %2$d) g""".formatted(FIRST_ID, last));
-        // Inside the window: the first `inWindow` users, spread over its 24 hours; the rest a year later.
-        exec(admin, """
-                INSERT INTO demo_app.access_logs (user_id, ip, user_agent, page, accessed_at)
-                SELECT g, '10.9.0.1'::inet, 'Mozilla/5.0 (bench)', '/bench/' || (g %% 1000),
-                       CASE WHEN g < %3$d THEN timestamptz '%4$s' + ((g %% 86400) * interval '1 second')
-                            ELSE timestamptz '%4$s' + interval '365 days' END
-                  FROM generate_series(%1$d, %2$d) g""".formatted(FIRST_ID, last, FIRST_ID + inWindow,
-                WINDOW_FROM));
-        exec(admin, "VACUUM ANALYZE demo_app.users, demo_app.access_logs");
-        exec(admin, "CHECKPOINT");
-    }
-
     private static void header(Connection admin, List<String> migrations) throws SQLException {
         System.out.println();
         System.out.println("Himoya breach-notification benchmark: app 'demo'");
@@ -302,215 +255,6 @@ public final class BreachBenchmark {
         System.out.println("  schema        " + String.join(", ", migrations) + " (run as SQL, no Flyway)"
                 + " + demo schema and seed");
         System.out.flush();
-    }
-
-    // --------------------------------------------------------------------------------------- part A
-
-    private static void partA(DataSource ds, Connection admin, AppRegistry.CompiledApp app, int subjects)
-            throws SQLException {
-        try (Connection hc = ds.getConnection(); Connection bc = ds.getConnection()) {
-            hc.setAutoCommit(false);
-            bc.setAutoCommit(false);
-            SqlRun himoya = c -> BreachResolveBench.resolve(c, app, A_HIMOYA, WINDOW_FROM, WINDOW_TO, HASH_KEY);
-            SqlRun baseline = BreachBenchmark::handWrittenResolve;
-
-            String loadBefore = loadAverage();
-            System.out.println();
-            System.out.printf("[bench] part A: resolving %,d subjects; warm-up pair (also the equality check) ...%n",
-                    subjects);
-            // Warm-up pair, which is also the check: the baseline runs with Himoya's rows still there, so the
-            // two notice sets can be compared row for row.
-            prepareA(admin);
-            double wh = timedA(hc, himoya, subjects);
-            double wb = timedA(bc, baseline, subjects);
-            String check = compareNotices(admin, subjects);
-            System.out.printf("[bench]   warm-up: Himoya %.0f ms, baseline %.0f ms; %s%n", wh, wb, check);
-
-            double[] h = new double[A_MEASURED_PAIRS];
-            double[] b = new double[A_MEASURED_PAIRS];
-            for (int i = 0; i < A_MEASURED_PAIRS; i++) {
-                prepareA(admin);
-                h[i] = timedA(hc, himoya, subjects);
-                prepareA(admin);
-                b[i] = timedA(bc, baseline, subjects);
-                System.out.printf("[bench]   pair %d: Himoya %.0f ms, baseline %.0f ms%n", i + 1, h[i], b[i]);
-            }
-            reportA(subjects, check, h, b, explain(admin, app), loadBefore + " -> " + loadAverage());
-        }
-    }
-
-    private static int handWrittenResolve(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BASELINE_SQL)) {
-            ps.setObject(1, A_BASELINE);
-            ps.setString(2, HASH_KEY);
-            ps.setString(3, HASH_KEY);
-            ps.setTimestamp(4, Timestamp.from(WINDOW_FROM));
-            ps.setTimestamp(5, Timestamp.from(WINDOW_TO));
-            return ps.executeUpdate();
-        }
-    }
-
-    /** The statement and its commit, in milliseconds; fails if it did not write one row per subject. */
-    private static double timedA(Connection c, SqlRun run, int expected) throws SQLException {
-        long start = System.nanoTime();
-        int rows;
-        try {
-            rows = run.run(c);
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        }
-        double ms = (System.nanoTime() - start) / 1e6;
-        if (rows != expected) {
-            throw new IllegalStateException("a resolution wrote " + rows + " notices, expected " + expected);
-        }
-        return ms;
-    }
-
-    /** Untimed: no notices of either incident, dead rows vacuumed, dirty pages flushed. */
-    private static void prepareA(Connection admin) throws SQLException {
-        exec(admin, "DELETE FROM breach_notice WHERE incident_id IN ('" + A_HIMOYA + "', '" + A_BASELINE + "')");
-        exec(admin, "VACUUM breach_notice");
-        exec(admin, "CHECKPOINT");
-    }
-
-    /** Both incidents hold the same notices (all but the incident and the seq order), seq 1..n each. */
-    private static String compareNotices(Connection admin, int subjects) throws SQLException {
-        String cols = "subject_hash, address, address_hash, locale, status, lease_until, attempts, last_error, sent_at";
-        long onlyH = queryLong(admin, "SELECT count(*) FROM (SELECT " + cols + " FROM breach_notice WHERE incident_id = '"
-                + A_HIMOYA + "' EXCEPT ALL SELECT " + cols + " FROM breach_notice WHERE incident_id = '" + A_BASELINE
-                + "') x");
-        long onlyB = queryLong(admin, "SELECT count(*) FROM (SELECT " + cols + " FROM breach_notice WHERE incident_id = '"
-                + A_BASELINE + "' EXCEPT ALL SELECT " + cols + " FROM breach_notice WHERE incident_id = '" + A_HIMOYA
-                + "') x");
-        List<String> problems = new ArrayList<>();
-        for (UUID id : List.of(A_HIMOYA, A_BASELINE)) {
-            String seqs = queryString(admin, "SELECT count(*) || ' ' || count(DISTINCT seq) || ' ' || min(seq) || ' '"
-                    + " || max(seq) FROM breach_notice WHERE incident_id = '" + id + "'");
-            String expected = subjects + " " + subjects + " 1 " + subjects;
-            if (!seqs.equals(expected)) {
-                problems.add(id + ": count, distinct seq, min, max = " + seqs + ", expected " + expected);
-            }
-        }
-        if (onlyH != 0 || onlyB != 0) {
-            problems.add(onlyH + " notices only Himoya wrote, " + onlyB + " only the baseline wrote");
-        }
-        long keyed = queryLong(admin, "SELECT count(*) FROM breach_notice n JOIN demo_app.users u"
-                + " ON n.subject_hash = sha256(convert_to('" + HASH_KEY + "' || u.id::text, 'UTF8'))"
-                + " AND n.address = u.email WHERE n.incident_id = '" + A_HIMOYA + "' AND u.id < 200000");
-        if (keyed != Math.min(subjects, 100_000)) {
-            problems.add("only " + keyed + " of the first " + Math.min(subjects, 100_000)
-                    + " Himoya notices carry sha256(key || id) and the user's address");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the two resolutions do not do the same work:\n  "
-                    + String.join("\n  ", problems));
-        }
-        return "identical notice sets (" + subjects + " rows each, seq 1.." + subjects + ", EXCEPT ALL both ways"
-                + " empty)";
-    }
-
-    /**
-     * The plans of the two statements exactly as they run (untimed, nothing executed): Himoya's is taken by
-     * calling BreachResolver on a connection that prefixes EXPLAIN to what it prepares.
-     */
-    private static List<String> explain(Connection admin, AppRegistry.CompiledApp app) throws SQLException {
-        List<String> himoya = new ArrayList<>();
-        ClassLoader cl = BreachBenchmark.class.getClassLoader();
-        Connection explaining = (Connection) Proxy.newProxyInstance(cl, new Class<?>[] {Connection.class},
-                (proxy, method, margs) -> {
-                    if (method.getName().equals("prepareStatement") && margs.length == 1) {
-                        PreparedStatement ps = admin.prepareStatement("EXPLAIN " + margs[0]);
-                        return Proxy.newProxyInstance(cl, new Class<?>[] {PreparedStatement.class},
-                                (p2, m2, a2) -> {
-                                    if (m2.getName().equals("executeUpdate")) {
-                                        try (ResultSet rs = ps.executeQuery()) {
-                                            while (rs.next()) {
-                                                himoya.add(rs.getString(1));
-                                            }
-                                        }
-                                        return 0;
-                                    }
-                                    return invoke(m2, ps, a2);
-                                });
-                    }
-                    return invoke(method, admin, margs);
-                });
-        BreachResolveBench.resolve(explaining, app, A_HIMOYA, WINDOW_FROM, WINDOW_TO, HASH_KEY);
-        List<String> baseline = new ArrayList<>();
-        try (PreparedStatement ps = admin.prepareStatement("EXPLAIN " + BASELINE_SQL)) {
-            ps.setObject(1, A_BASELINE);
-            ps.setString(2, HASH_KEY);
-            ps.setString(3, HASH_KEY);
-            ps.setTimestamp(4, Timestamp.from(WINDOW_FROM));
-            ps.setTimestamp(5, Timestamp.from(WINDOW_TO));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    baseline.add(rs.getString(1));
-                }
-            }
-        }
-        return List.of("Himoya plan:   " + planShape(himoya), "baseline plan: " + planShape(baseline));
-    }
-
-    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
-        try {
-            return m.invoke(target, args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    /** The plan's nodes, outermost first, without costs; conflict handling kept. */
-    private static String planShape(List<String> lines) {
-        List<String> nodes = new ArrayList<>();
-        for (String raw : lines) {
-            String line = raw.trim();
-            if (line.startsWith("->")) {
-                line = line.substring(2).trim();
-            }
-            if (line.contains("  (cost")) {
-                nodes.add(line.substring(0, line.indexOf("  (cost")));
-            } else if (line.startsWith("Conflict")) {
-                nodes.add(line);
-            }
-        }
-        return String.join(" / ", nodes);
-    }
-
-    private static void reportA(int subjects, String check, double[] h, double[] b, List<String> plans,
-            String load) {
-        double hm = percentile(h, 50);
-        double bm = percentile(b, 50);
-        double ratio = hm / bm;
-        System.out.println();
-        System.out.printf("Part A: resolution, %,d affected subjects -> notice rows (selector 'access-logs',"
-                + " one statement + commit per run)%n", subjects);
-        System.out.println("  check         " + check);
-        System.out.println("  rounds        " + A_WARM_UP_PAIRS + " warm-up pair (not counted), " + A_MEASURED_PAIRS
-                + " measured pairs, alternating Himoya/baseline; notices deleted + VACUUM + CHECKPOINT before each run");
-        System.out.println("  load average  " + load + " (start -> end of part A)");
-        System.out.println();
-        System.out.printf("  %-34s %10s %10s %10s %12s%n", "", "median ms", "min ms", "max ms", "rows/s");
-        rowA("Himoya (BreachResolver)", h, subjects);
-        rowA("hand-written INSERT ... SELECT", b, subjects);
-        System.out.printf("  %-34s %10.2f%n", "ratio Himoya/baseline (time)", ratio);
-        System.out.println();
-        System.out.printf("  goal: ratio <= %.2f -> %s%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
-        System.out.println();
-        System.out.println("  Himoya ms per run:   " + list(h));
-        System.out.println("  baseline ms per run: " + list(b));
-        for (String p : plans) {
-            System.out.println("  " + p);
-        }
-        System.out.flush();
-    }
-
-    private static void rowA(String label, double[] ms, int rows) {
-        System.out.printf("  %-34s %10.0f %10.0f %10.0f %,12.0f%n", label, percentile(ms, 50),
-                Arrays.stream(ms).min().orElseThrow(), Arrays.stream(ms).max().orElseThrow(),
-                rows / (percentile(ms, 50) / 1000));
     }
 
     // --------------------------------------------------------------------------------------- part B
@@ -645,10 +389,10 @@ public final class BreachBenchmark {
         exec(admin, "DELETE FROM breach_notice WHERE incident_id = '" + B_INCIDENT + "'");
         exec(admin, """
                 INSERT INTO breach_notice (incident_id, seq, subject_hash, address, address_hash, locale, status)
-                SELECT '%1$s', (s.id - %2$d + 1)::int, sha256(convert_to('%3$s' || s.id::text, 'UTF8')), s.email,
-                       sha256(convert_to('%3$s' || lower(s.email), 'UTF8')), s.locale, 'PENDING'
-                  FROM demo_app.users s WHERE s.id >= %2$d AND s.id < %4$d""".formatted(B_INCIDENT, FIRST_ID,
-                HASH_KEY, FIRST_ID + n));
+                SELECT '%1$s', (g - %2$d + 1)::int, sha256(convert_to('%3$s' || g::text, 'UTF8')),
+                       'u' || g || '@bench.example', sha256(convert_to('%3$s' || 'u' || g || '@bench.example', 'UTF8')),
+                       (ARRAY['uz', 'ru', 'ky', 'en', 'uz-Cyrl'])[1 + ((g - %2$d) %% 5)], 'PENDING'
+                  FROM generate_series(%2$d, %4$d - 1) g""".formatted(B_INCIDENT, FIRST_ID, HASH_KEY, FIRST_ID + n));
         exec(admin, "UPDATE breach_incident SET status = 'SENDING', completed_at = NULL WHERE id = '" + B_INCIDENT
                 + "'");
         exec(admin, "VACUUM ANALYZE breach_notice");
