@@ -53,10 +53,14 @@ public class DeletionMails {
             }
             String categories = e.categoriesErased().stream().map(c -> m.get("category." + c, Map.of()))
                     .collect(Collectors.joining(", "));
-            String key = "DELETED".equals(e.action()) ? "confirm.deleted" : "confirm.anonymized";
+            String key = switch (e.action()) {
+                case "DELETED" -> "confirm.deleted";
+                case "CUT_LOOSE" -> "confirm.cutLoose";
+                default -> "confirm.anonymized";
+            };
             rows.add(Map.of("text", m.get(key, Map.of("rows", Long.toString(e.rows()), "categories", categories))));
             if (e.keptBecause() != null) {
-                kept.add(Map.of("text", m.get("confirm.kept", Map.of("what", e.table(), "reason", e.keptBecause()))));
+                kept.add(Map.of("text", m.get(keptKey(e), Map.of("what", e.table(), "reason", e.keptBecause()))));
             }
         }
         // The app's other systems (webhooks): what each reported it deleted, by the name the map gives it.
@@ -77,6 +81,22 @@ public class DeletionMails {
                 templates.render("deletion-confirmation.html", data),
                 templates.render("deletion-confirmation.txt", data),
                 "<deletion-" + r.id + "-confirmation@himoya>");
+    }
+
+    /**
+     * How a kept table's line says its rows were cut loose: pointed at a placeholder (a tombstone) or holding a
+     * pseudonym where they named the subject; else only that they are no longer linked. The column and the
+     * value stay in the receipt: a subject reads what happened, not the schema.
+     */
+    private static String keptKey(Receipt.Entry e) {
+        List<Receipt.Link> links = e.cutLoose() == null ? List.of() : e.cutLoose();
+        if (links.stream().anyMatch(l -> "TOMBSTONE".equals(l.now()))) {
+            return "confirm.keptTombstone";
+        }
+        if (links.stream().anyMatch(l -> "PSEUDONYM".equals(l.now()))) {
+            return "confirm.keptPseudonym";
+        }
+        return "confirm.kept";
     }
 
     /** The confirm page's HTML, and the CSP hash of its one inline style block (it has no script). */

@@ -19,6 +19,7 @@ import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.SqlErrors;
+import uz.himoya.erasure.CutLoose;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
@@ -334,7 +335,7 @@ public class DeletionWorker {
         Instant now = clock.instant();
         Receipt receipt = new Receipt(now, found, outcomes.stream()
                 .map(o -> new Receipt.Entry(o.table(), o.action().name(), o.rows(), o.categories(),
-                        o.anonymizedColumns(), o.keptBecause().orElse(null)))
+                        o.anonymizedColumns(), o.keptBecause().orElse(null), links(app.map(), o)))
                 .toList(), systems.receipt(r.id, app.map()));
         byte[] notify = r.notifyAddress;
         r.status = DeletionStatus.COMPLETED;
@@ -348,6 +349,14 @@ public class DeletionWorker {
             r.mailPending = DeletionRequest.MailPending.CONFIRMATION;
         }
         audit.record(r.id, "erased", found ? "tables=" + outcomes.size() : "subject-not-found");
+    }
+
+    /** The receipt's lines for the links an outcome cut; a tombstone by its key (in the referenced table). */
+    static List<Receipt.Link> links(PrivacyMap map, TableOutcome o) {
+        return o.cutLoose().stream().map(l -> new Receipt.Link(l.column(), l.references().orElse(null),
+                l.now().name(), l.now() == CutLoose.Now.TOMBSTONE ? l.references().flatMap(map::tombstoneOf)
+                        .map(PrivacyMap.Tombstone::key).orElse(null) : null))
+                .toList();
     }
 
     private Optional<HoldStore.ActiveHold> held(String appId, String key) {

@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Proof of what an erasure did, per table: rows deleted or anonymized, the data categories erased, and
- * what was kept and why; and per system reached by webhook, what that system reported it erased. Contains no
- * personal data, so it is kept as long as the request.
+ * Proof of what an erasure did, per table: rows deleted, anonymized or cut loose, the data categories erased,
+ * what was kept and why, and how each kept row's links to the subject were cut; and per system reached by
+ * webhook, what that system reported it erased. Contains no personal data (a pseudonym's value is not
+ * written, only that one was), so it is kept as long as the request.
  */
 public record Receipt(Instant completedAt, boolean subjectFound, List<Entry> tables, List<SystemEntry> systems) {
 
@@ -23,8 +24,21 @@ public record Receipt(Instant completedAt, boolean subjectFound, List<Entry> tab
         this(completedAt, subjectFound, tables, List.of());
     }
 
+    /** cutLoose is null in receipts written before it existed. */
     public record Entry(String table, String action, long rows, List<String> categoriesErased,
-            List<String> columnsAnonymized, String keptBecause) {
+            List<String> columnsAnonymized, String keptBecause, List<Link> cutLoose) {
+
+        public Entry(String table, String action, long rows, List<String> categoriesErased,
+                List<String> columnsAnonymized, String keptBecause) {
+            this(table, action, rows, categoriesErased, columnsAnonymized, keptBecause, List.of());
+        }
+    }
+
+    /**
+     * A kept row's link to the subject that erasure cut: the column, the table it pointed at, and what it holds
+     * now: TOMBSTONE (the key of that table's tombstone row, given in tombstone), PSEUDONYM, NULL or FIXED.
+     */
+    public record Link(String column, String references, String now, String tombstone) {
     }
 
     /**

@@ -6,13 +6,24 @@ import java.util.Optional;
 /**
  * One app's erasure as a fixed list of set-based statements, children before parents: one statement per
  * table, never one per row. Built once per app from its validated privacy map. Each statement's parameters
- * are the strategies' bound values, then the subject's key twice. Each answers two counts, the subject's rows
- * in the table and the rows it changed ({@link uz.himoya.db.RowGuard}).
+ * are the strategies' bound values, then twice the rows it reaches: the subject's key, or for a referenced
+ * table ({@link Step#ids()}) the keys captured before any row was touched. Each answers two counts, the
+ * subject's rows in the table and the rows it changed ({@link uz.himoya.db.RowGuard}).
+ *
+ * <p>Before the steps, in the same transaction: the tombstones the map declares are created where missing
+ * (parents first), then the captures read which rows of referenced tables the subject's rows point at, while
+ * those rows still exist.
  */
-public record ErasurePlan(String appId, List<Step> steps) {
+public record ErasurePlan(String appId, List<Step> steps, List<Capture> captures, List<Tombstone> tombstones) {
+
+    public ErasurePlan(String appId, List<Step> steps) {
+        this(appId, steps, List.of(), List.of());
+    }
 
     public enum Action {
-        DELETED, ANONYMIZED
+        DELETED, ANONYMIZED,
+        /** Kept, and only the links to the subject overwritten (every anonymized column is one): see cutLoose. */
+        CUT_LOOSE
     }
 
     /** The steps on one store's tables, in erasure order. */
@@ -20,7 +31,38 @@ public record ErasurePlan(String appId, List<Step> steps) {
         return steps.stream().filter(s -> s.store().equals(store)).toList();
     }
 
+    /**
+     * @param ids        for a referenced table: the capture (by the referenced table's name) whose keys the statement
+     *                   binds instead of the subject's key, as one array
+     * @param cutLoose   the links to the subject this step cuts in the rows it keeps
+     */
     public record Step(String table, String store, Action action, String sql, List<Object> params, List<String> categories,
-            List<String> anonymizedColumns, Optional<String> keptBecause) {
+            List<String> anonymizedColumns, Optional<String> keptBecause, Optional<String> ids,
+            List<CutLoose> cutLoose) {
+
+        public Step(String table, String store, Action action, String sql, List<Object> params,
+                List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause) {
+            this(table, store, action, sql, params, categories, anonymizedColumns, keptBecause, Optional.empty(),
+                    List.of());
+        }
+    }
+
+    /**
+     * Reads which rows of a referenced table one reference leads to, as text keys: {@code SELECT t.column::text
+     * FROM referencing table t WHERE <its rows of the subject> ... FOR UPDATE OF t}. Its one placeholder before
+     * params is the subject's key, or, when via names a referenced table itself (a chain of references), the
+     * keys captured for it, as one array.
+     *
+     * @param table the referenced table the keys are of
+     */
+    public record Capture(String table, String store, String sql, Optional<String> via, List<Object> params) {
+    }
+
+    /**
+     * Creates a table's tombstone where it is missing ({@code INSERT ... ON CONFLICT (key) DO NOTHING}), then
+     * checks it is there: {@code check} answers how many rows have its key.
+     */
+    public record Tombstone(String table, String store, String insert, List<Object> params, String check,
+            String key) {
     }
 }

@@ -41,7 +41,8 @@ public final class ErasurePlanner {
         for (PrivacyMap.Table t : tables) {
             String schema = map.store(t.store()).schema();
             Catalogue catalogue = catalogues.get(t.store());
-            String where = where(map, catalogue, t);
+            String where = t.referenced() ? referencedWhere(map, catalogue, t) : where(map, catalogue, t);
+            Optional<String> ids = t.referenced() ? Optional.of(t.name()) : Optional.empty();
             List<Object> params = new ArrayList<>();
             List<String> categories = new ArrayList<>(new TreeSet<>(t.categories().values()));
             if (t.erasure() instanceof PrivacyMap.Anonymize a) {
@@ -54,18 +55,117 @@ public final class ErasurePlanner {
                 // Only the categories of the columns actually overwritten were erased; the rest is kept.
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(c -> c != null).toList()));
-                steps.add(new ErasurePlan.Step(t.name(), t.store(), ErasurePlan.Action.ANONYMIZED,
+                List<CutLoose> cut = CutLoose.of(map, catalogue, t, a);
+                steps.add(new ErasurePlan.Step(t.name(), t.store(), CutLoose.onlyLinks(cut, a)
+                        ? ErasurePlan.Action.CUT_LOOSE : ErasurePlan.Action.ANONYMIZED,
                         guarded(schema, t, where, "UPDATE " + q(schema) + "." + q(t.name()) + " t SET "
                                 + String.join(", ", sets)),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
-                        Optional.of(a.reason())));
+                        Optional.of(a.reason()), ids, cut));
             } else {
                 steps.add(new ErasurePlan.Step(t.name(), t.store(), ErasurePlan.Action.DELETED,
                         guarded(schema, t, where, "DELETE FROM " + q(schema) + "." + q(t.name()) + " t"),
-                        List.of(), categories, List.of(), Optional.empty()));
+                        List.of(), categories, List.of(), Optional.empty(), ids, List.of()));
             }
         }
-        return new ErasurePlan(map.app().id(), List.copyOf(steps));
+        return new ErasurePlan(map.app().id(), List.copyOf(steps), captures(map, tables, catalogues),
+                tombstones(map, tables, catalogues));
+    }
+
+    /**
+     * The rows of a referenced table (alias t) that the subject's rows point at (the captured keys, one array
+     * placeholder) and that no row of any table of the schema points at any more, mapped or not, kept or not:
+     * a NOT EXISTS per foreign key that references the table. The subject's own referencing rows are gone or cut
+     * loose by then (they come first in erasure order), so what stops a row here is another subject's row, or a
+     * row the map keeps or does not map at all: a shared address stays. Its tombstone is never among the keys.
+     */
+    static String referencedWhere(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
+        String schema = q(map.store(t.store()).schema());
+        String key = t.referencedBy().get(0).key();
+        String type = catalogue.column(t.name(), key).orElseThrow().sqlType();
+        StringBuilder where = new StringBuilder("t." + q(key) + " = ANY(CAST(CAST(? AS text[]) AS " + type + "[]))");
+        for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
+            if (!fk.referencedTable().equals(t.name())) {
+                continue;
+            }
+            List<String> on = new ArrayList<>();
+            for (int i = 0; i < fk.columns().size(); i++) {
+                on.add("r." + q(fk.columns().get(i)) + " = t." + q(fk.referencedColumns().get(i)));
+            }
+            where.append(" AND NOT EXISTS (SELECT 1 FROM ").append(schema).append(".").append(q(fk.table()))
+                    .append(" r WHERE ").append(String.join(" AND ", on)).append(")");
+        }
+        return where.toString();
+    }
+
+    /**
+     * For each reference of each referenced table, in erasure order (a referencing table comes before the table
+     * it references, so a chain's earlier keys are captured first): the keys its rows of the subject point at.
+     */
+    private static List<ErasurePlan.Capture> captures(PrivacyMap map, List<PrivacyMap.Table> tables,
+            Map<String, Catalogue> catalogues) {
+        List<ErasurePlan.Capture> out = new ArrayList<>();
+        for (PrivacyMap.Table t : tables) {
+            Catalogue catalogue = catalogues.get(t.store());
+            String schema = q(map.store(t.store()).schema());
+            for (PrivacyMap.Reference r : t.referencedBy()) {
+                PrivacyMap.Table from = map.table(r.table()).orElseThrow();
+                String column = "t." + q(r.column());
+                String rows;
+                Optional<String> via = Optional.empty();
+                if (from.referenced()) {
+                    String fromKey = from.referencedBy().get(0).key();
+                    rows = "t." + q(fromKey) + " = ANY(CAST(CAST(? AS text[]) AS "
+                            + catalogue.column(from.name(), fromKey).orElseThrow().sqlType() + "[]))";
+                    via = Optional.of(from.name());
+                } else {
+                    rows = where(map, catalogue, from);
+                }
+                List<Object> params = new ArrayList<>();
+                String sql = "SELECT " + column + "::text FROM " + schema + "." + q(from.name()) + " t WHERE " + rows
+                        + " AND " + column + " IS NOT NULL";
+                if (t.tombstone().isPresent()) {
+                    sql += " AND " + column + " <> CAST(? AS " + t.tombstone().get().keyType() + ")";
+                    params.add(t.tombstone().get().key());
+                }
+                // Locks the subject's referencing rows, so nobody repoints them before this transaction ends.
+                out.add(new ErasurePlan.Capture(t.name(), t.store(), sql + " FOR UPDATE OF t", via,
+                        List.copyOf(params)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The tombstones of the given tables, each created where missing: parents first (the reverse of erasure
+     * order), so a tombstone may point at another table's tombstone (a customer's at an address's). The key
+     * column takes its value even where it is an identity column (OVERRIDING SYSTEM VALUE; ignored elsewhere).
+     */
+    private static List<ErasurePlan.Tombstone> tombstones(PrivacyMap map, List<PrivacyMap.Table> tables,
+            Map<String, Catalogue> catalogues) {
+        List<ErasurePlan.Tombstone> out = new ArrayList<>();
+        for (PrivacyMap.Table t : tables.reversed()) {
+            if (t.tombstone().isEmpty()) {
+                continue;
+            }
+            PrivacyMap.Tombstone ts = t.tombstone().get();
+            Catalogue catalogue = catalogues.get(t.store());
+            String target = q(map.store(t.store()).schema()) + "." + q(t.name());
+            List<String> columns = new ArrayList<>(List.of(q(ts.keyColumn())));
+            List<String> values = new ArrayList<>(List.of("CAST(? AS " + ts.keyType() + ")"));
+            List<Object> params = new ArrayList<>(List.of(ts.key()));
+            ts.values().forEach((column, value) -> {
+                columns.add(q(column));
+                values.add("CAST(? AS " + catalogue.column(t.name(), column).orElseThrow().sqlType() + ")");
+                params.add(value.orElse(null));
+            });
+            out.add(new ErasurePlan.Tombstone(t.name(), t.store(), "INSERT INTO " + target + " ("
+                    + String.join(", ", columns) + ") OVERRIDING SYSTEM VALUE VALUES (" + String.join(", ", values)
+                    + ") ON CONFLICT (" + q(ts.keyColumn()) + ") DO NOTHING", java.util.Collections.unmodifiableList(
+                            params), "SELECT count(*) FROM " + target + " WHERE " + q(ts.keyColumn()) + " = CAST(? AS "
+                                    + ts.keyType() + ")", ts.key()));
+        }
+        return List.copyOf(out);
     }
 
     /**

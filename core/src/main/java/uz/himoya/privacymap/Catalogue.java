@@ -51,14 +51,12 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
     }
 
     /**
-     * A foreign key inside the schema: table(columns) references referencedTable; onDelete is PostgreSQL's
-     * confdeltype: a (no action), r (restrict), c (cascade), n (set null), d (set default).
+     * A foreign key inside the schema: table(columns) references referencedTable(referencedColumns), column for
+     * column in key order; onDelete is PostgreSQL's confdeltype: a (no action), r (restrict), c (cascade), n (set
+     * null), d (set default).
      */
-    public record ForeignKey(String table, List<String> columns, String referencedTable, char onDelete) {
-
-        public ForeignKey(String table, List<String> columns, String referencedTable) {
-            this(table, columns, referencedTable, 'a');
-        }
+    public record ForeignKey(String table, List<String> columns, String referencedTable, char onDelete,
+            List<String> referencedColumns) {
 
         /** Whether deleting a referenced row changes the referencing rows (instead of failing). */
         public boolean changesReferencingRows() {
@@ -179,7 +177,10 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
                        ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord)
                                JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
                               ORDER BY k.ord),
-                       co.confdeltype
+                       co.confdeltype,
+                       ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY k(attnum, ord)
+                               JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum
+                              ORDER BY k.ord)
                   FROM pg_constraint co
                   JOIN tree s ON s.oid = co.conrelid JOIN pg_class src ON src.oid = s.root
                   JOIN tree d ON d.oid = co.confrelid JOIN pg_class dst ON dst.oid = d.root
@@ -191,7 +192,7 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     fks.add(new ForeignKey(rs.getString(1), List.of((String[]) rs.getArray(3).getArray()),
-                            rs.getString(2), rs.getString(4).charAt(0)));
+                            rs.getString(2), rs.getString(4).charAt(0), List.of((String[]) rs.getArray(5).getArray())));
                 }
             }
         }

@@ -74,6 +74,7 @@ public final class CatalogueValidator {
                         "breach selector " + sel.name() + " timestamp");
             }
         }
+        ReferenceValidator.check(problems, map, catalogues, byName);
         if (problems.isEmpty()) {
             for (PrivacyMap.Store store : map.stores()) {
                 checkReferencesToDeletedRows(problems, file, catalogues.get(store.name()), inStore(byName, store));
@@ -82,11 +83,12 @@ public final class CatalogueValidator {
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);
         }
+        Map<String, PrivacyMap.Table> resolved = ReferenceValidator.resolve(catalogues, byName);
         List<PrivacyMap.Table> ordered = new ArrayList<>();
         List<PrivacyMap.Store> stores = new ArrayList<>(map.stores());
         stores.sort((a, b) -> Boolean.compare(a.name().equals(s.store()), b.name().equals(s.store())));
         for (PrivacyMap.Store store : stores) {
-            ordered.addAll(order(file, catalogues.get(store.name()), inStore(byName, store)));
+            ordered.addAll(order(file, catalogues.get(store.name()), inStore(resolved, store)));
         }
         return map.withTables(ordered);
     }
@@ -108,7 +110,10 @@ public final class CatalogueValidator {
             problems.add(new MapProblem(file, t.line(), unknownTable(catalogue, t.name())));
             return;
         }
-        requireColumn(problems, file, t.line(), catalogue, t.name(), t.column(), "belongsTo.column");
+        // A referenced table's rows belong through the rows that point at them (ReferenceValidator).
+        if (!t.referenced()) {
+            requireColumn(problems, file, t.line(), catalogue, t.name(), t.column(), "belongsTo.column");
+        }
         if (t.parent().isPresent()) {
             PrivacyMap.Table parent = byName.get(t.parent().get());
             if (parent == null) {
@@ -145,7 +150,8 @@ public final class CatalogueValidator {
             }
             cur = byName.get(cur.parent().get());
         }
-        if (cur != null && map.subject().table().equals(t.name()) && !t.column().equals(map.subject().key())) {
+        if (cur != null && map.subject().table().equals(t.name()) && !t.referenced()
+                && !t.column().equals(map.subject().key())) {
             problems.add(new MapProblem(file, t.line(), "table " + t.name() + " is the subject table: belongsTo.column"
                     + " must be subject.key"));
         }
@@ -161,7 +167,8 @@ public final class CatalogueValidator {
             Map<String, PrivacyMap.Table> byName) {
         for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
             PrivacyMap.Table target = byName.get(fk.referencedTable());
-            if (target == null || !(target.erasure() instanceof PrivacyMap.Delete)
+            // A referenced table's rows are deleted only where no row of any table points at them any more.
+            if (target == null || !(target.erasure() instanceof PrivacyMap.Delete) || target.referenced()
                     || fk.table().equals(fk.referencedTable())) {
                 continue;
             }
@@ -280,11 +287,13 @@ public final class CatalogueValidator {
         }
     }
 
-    private static void requireColumn(List<MapProblem> problems, String file, int line, Catalogue catalogue,
+    static boolean requireColumn(List<MapProblem> problems, String file, int line, Catalogue catalogue,
             String table, String column, String what) {
         if (catalogue.column(table, column).isEmpty()) {
             problems.add(new MapProblem(file, line, what + ": unknown column '" + column + "' in table " + table));
+            return false;
         }
+        return true;
     }
 
     /**

@@ -65,9 +65,67 @@ public record PrivacyMap(String source, App app, List<Store> stores, Subject sub
     public record Subject(String table, String key, String email, Optional<String> locale, String store) {
     }
 
-    /** A table holding personal data: how its rows belong to the subject and what erasure does to them. */
+    /**
+     * A table holding personal data: how its rows belong to the subject and what erasure does to them.
+     *
+     * @param column       belongsTo.column (empty for a table whose rows belong through referencedBy)
+     * @param referencedBy the rows of other mapped tables that point at this table's rows, for a table the
+     *                     subject's rows reference (docs/privacy-map.md, "References from the subject"); empty
+     *                     for a table that belongs through belongsTo
+     * @param tombstone    the row Himoya keeps in this table for kept rows to point at, if the map declares one
+     */
     public record Table(String name, int line, String store, String column, Optional<String> parent,
-            String parentKey, Map<String, String> categories, Erasure erasure, Optional<Retention> retention) {
+            String parentKey, Map<String, String> categories, Erasure erasure, Optional<Retention> retention,
+            List<Reference> referencedBy, Optional<Tombstone> tombstone) {
+
+        /** A table that belongs through belongsTo, without a tombstone. */
+        public Table(String name, int line, String store, String column, Optional<String> parent, String parentKey,
+                Map<String, String> categories, Erasure erasure, Optional<Retention> retention) {
+            this(name, line, store, column, parent, parentKey, categories, erasure, retention, List.of(),
+                    Optional.empty());
+        }
+
+        /** Whether its rows belong to the subject because the subject's rows point at them. */
+        public boolean referenced() {
+            return !referencedBy.isEmpty();
+        }
+
+        public Table withErasure(Erasure changed) {
+            return new Table(name, line, store, column, parent, parentKey, categories, changed, retention,
+                    referencedBy, tombstone);
+        }
+
+        public Table withReferences(List<Reference> resolved, Optional<Tombstone> tombstoneResolved) {
+            return new Table(name, line, store, column, parent, parentKey, categories, erasure, retention,
+                    List.copyOf(resolved), tombstoneResolved);
+        }
+    }
+
+    /**
+     * {@code referencedBy: {table: customer, column: address_id}} on table address: the address rows that the
+     * subject's customer rows point at through customer.address_id, a foreign key the catalogue declares.
+     *
+     * @param key the column of the referenced table the foreign key points at; empty until the map is validated
+     */
+    public record Reference(int line, String table, String column, String key) {
+    }
+
+    /**
+     * A row Himoya creates (if missing) and keeps in a table, for kept rows to point at instead of the erased
+     * subject's row (strategy {@code tombstone}).
+     *
+     * @param key       the value of the table's one-column primary key, as the map writes it
+     * @param values    the other columns' values as the map writes them (empty: SQL NULL); columns left out get
+     *                  their default
+     * @param keyColumn the primary key column; empty until the map is validated
+     * @param keyType   the key column's type as the store spells it; empty until the map is validated
+     */
+    public record Tombstone(int line, String key, Map<String, Optional<String>> values, String keyColumn,
+            String keyType) {
+
+        public Tombstone resolved(String column, String type) {
+            return new Tombstone(line, key, values, column, type);
+        }
     }
 
     /**
@@ -182,5 +240,18 @@ public record PrivacyMap(String source, App app, List<Store> stores, Subject sub
 
     public Optional<Table> table(String name) {
         return tables.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The subject table's tombstone, if the map declares one: a row that is nobody, so subject lookups,
+     * retention sweeps and breach notices leave it out.
+     */
+    public Optional<Tombstone> subjectTombstone() {
+        return table(subject.table()).flatMap(Table::tombstone);
+    }
+
+    /** The tombstone of any mapped table, by the table's name. */
+    public Optional<Tombstone> tombstoneOf(String table) {
+        return table(table).flatMap(Table::tombstone);
     }
 }

@@ -269,12 +269,17 @@ public final class PrivacyMapParser {
     private static Optional<PrivacyMap.Table> table(YamlNode t, List<PrivacyMap.Store> stores) {
         String name = identifier(t, "table", "tables[].table");
         String store = storeOf(t, stores, "table " + name);
-        YamlNode belongs = t.mapping("belongsTo", "tables[].belongsTo");
-        String column = identifier(belongs, "column", "belongsTo.column");
-        Optional<String> parent = belongs.keys().contains("parent")
-                ? Optional.of(identifier(belongs, "parent", "belongsTo.parent"))
-                : Optional.empty();
-        belongs.rejectUnknown("belongsTo of table " + name);
+        List<PrivacyMap.Reference> referencedBy = referencedBy(t, name);
+        String column = "";
+        Optional<String> parent = Optional.empty();
+        if (referencedBy.isEmpty() || t.keys().contains("belongsTo")) {
+            YamlNode belongs = t.mapping("belongsTo", "tables[].belongsTo");
+            column = identifier(belongs, "column", "belongsTo.column");
+            parent = belongs.keys().contains("parent")
+                    ? Optional.of(identifier(belongs, "parent", "belongsTo.parent"))
+                    : Optional.empty();
+            belongs.rejectUnknown("belongsTo of table " + name);
+        }
         String parentKey = t.keys().contains("parentKey") ? identifier(t, "parentKey", "parentKey") : "id";
         Map<String, String> categories = new LinkedHashMap<>();
         Optional<YamlNode> cols = t.optMapping("columns");
@@ -291,9 +296,78 @@ public final class PrivacyMapParser {
         });
         PrivacyMap.Erasure erasure = erasure(t, name);
         Optional<PrivacyMap.Retention> retention = t.optMapping("retention").map(r -> retention(r, name));
+        Optional<PrivacyMap.Tombstone> tombstone = tombstone(t, name);
         t.rejectUnknown("table " + name);
         return Optional.of(new PrivacyMap.Table(name, t.line(), store, column, parent, parentKey,
-                Map.copyOf(categories), erasure, retention));
+                Map.copyOf(categories), erasure, retention, referencedBy, tombstone));
+    }
+
+    /**
+     * {@code referencedBy: {table: customer, column: address_id}}, or a list of such: the table's rows belong to
+     * the subject because rows of mapped tables point at them (docs/privacy-map.md, "References from the
+     * subject"). It takes the place of belongsTo; the foreign key is checked against the catalogue later.
+     */
+    private static List<PrivacyMap.Reference> referencedBy(YamlNode t, String table) {
+        Optional<Node> raw = t.raw("referencedBy");
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        if (t.keys().contains("belongsTo")) {
+            t.problem(t.lineOf("referencedBy"), "table " + table + ": belongsTo and referencedBy exclude each other"
+                    + " (rows belong to the subject either by a column naming the subject or by being pointed at)");
+        }
+        List<Node> entries = raw.get() instanceof org.yaml.snakeyaml.nodes.SequenceNode seq ? seq.getValue()
+                : List.of(raw.get());
+        List<PrivacyMap.Reference> out = new ArrayList<>();
+        for (Node n : entries) {
+            if (!(n instanceof MappingNode m)) {
+                t.problem(YamlNode.line(n), "table " + table + ": referencedBy is {table: ..., column: ...} or a"
+                        + " list of such");
+                continue;
+            }
+            YamlNode r = t.child(m);
+            String from = identifier(r, "table", "referencedBy.table");
+            String column = identifier(r, "column", "referencedBy.column");
+            r.rejectUnknown("referencedBy of table " + table);
+            if (out.stream().anyMatch(x -> x.table().equals(from) && x.column().equals(column))) {
+                r.problem(r.line(), "table " + table + ": referencedBy names " + from + "." + column + " twice");
+            }
+            out.add(new PrivacyMap.Reference(r.line(), from, column, ""));
+        }
+        if (out.isEmpty() && !entries.isEmpty()) {
+            // Every entry was malformed, and said so: a stand-in keeps the table from being asked for belongsTo
+            // as well. The map is refused either way.
+            return List.of(new PrivacyMap.Reference(t.lineOf("referencedBy"), "", "", ""));
+        }
+        if (entries.isEmpty()) {
+            t.problem(t.lineOf("referencedBy"), "table " + table + ": referencedBy must name at least one reference");
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code tombstone: {key: 0, values: {full_name: '[erased]', ...}}}: the row Himoya keeps in the table for
+     * kept rows to point at (strategy {@code tombstone}). A YAML null in values is SQL NULL.
+     */
+    private static Optional<PrivacyMap.Tombstone> tombstone(YamlNode t, String table) {
+        return t.optMapping("tombstone").map(ts -> {
+            String key = ts.string("key", "tombstone.key");
+            Map<String, Optional<String>> values = new LinkedHashMap<>();
+            ts.optMapping("values").ifPresent(v -> {
+                for (var e : v.entries()) {
+                    checkIdentifier(v, v.lineOf(e.getKey()), e.getKey());
+                    if (e.getValue() instanceof ScalarNode s) {
+                        values.put(e.getKey(), s.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL) ? Optional.empty()
+                                : Optional.of(s.getValue()));
+                    } else {
+                        v.problem(YamlNode.line(e.getValue()), "table " + table + ": tombstone value of " + e.getKey()
+                                + " must be a single value");
+                    }
+                }
+            });
+            ts.rejectUnknown("tombstone of table " + table);
+            return new PrivacyMap.Tombstone(ts.line(), key, java.util.Collections.unmodifiableMap(values), "", "");
+        });
     }
 
     private static PrivacyMap.Retention retention(YamlNode r, String table) {

@@ -12,8 +12,10 @@ import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.erasure.strategy.FixedStrategy;
 import uz.himoya.erasure.strategy.KeyedHashStrategy;
+import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
+import uz.himoya.erasure.strategy.TombstoneStrategy;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
@@ -76,6 +78,7 @@ public final class RetentionPlanner {
             action = "DELETE";
             change = "DELETE FROM " + target + " t";
         }
+        excludeTombstone(t, filter, filterParams);
         return new MapRule(t.name(), action, r.reason(), target + " t", column, columnType,
                 catalogue.identity(t.name()), List.copyOf(cutoffs), filter.toString(), List.copyOf(filterParams),
                 ErasurePlanner.subjectKey(map, t, "t"), change, List.copyOf(changeParams),
@@ -116,6 +119,18 @@ public final class RetentionPlanner {
         }
     }
 
+    /**
+     * A table's tombstone is nobody's row: no sweep picks it (a sweep that deleted it would fail on every kept
+     * row pointing at it; one that anonymized it would only rewrite it).
+     */
+    private static void excludeTombstone(PrivacyMap.Table t, StringBuilder filter, List<Object> filterParams) {
+        t.tombstone().ifPresent(ts -> {
+            filter.append(" AND t.").append(q(ts.keyColumn())).append(" <> CAST(? AS ").append(ts.keyType())
+                    .append(")");
+            filterParams.add(ts.key());
+        });
+    }
+
     /** The test that a column already holds what the strategy writes. Always TRUE or FALSE, never NULL. */
     static String done(String column, AnonymizationStrategy s, Catalogue.Column c, List<Object> params) {
         return switch (s) {
@@ -130,6 +145,12 @@ public final class RetentionPlanner {
             }
             // NULL stays NULL under keyed-hash, so NULL is done too.
             case KeyedHashStrategy k -> "(" + column + " IS NULL OR " + column + "::text ~ " + HEX64 + ")";
+            // Pseudonyms are negative, real ids are not (KeyedNumberStrategy).
+            case KeyedNumberStrategy k -> "(" + column + " IS NULL OR " + column + " < 0)";
+            case TombstoneStrategy t -> {
+                params.add(t.requireKey());
+                yield column + " IS NOT DISTINCT FROM CAST(? AS " + c.sqlType() + ")";
+            }
         };
     }
 
@@ -140,6 +161,9 @@ public final class RetentionPlanner {
         if (s instanceof KeyedHashStrategy) {
             return column + " = CASE WHEN " + column + "::text ~ " + HEX64 + " THEN " + column + " ELSE "
                     + expression + " END";
+        }
+        if (s instanceof KeyedNumberStrategy) {
+            return column + " = CASE WHEN " + column + " < 0 THEN " + column + " ELSE " + expression + " END";
         }
         return column + " = " + expression;
     }

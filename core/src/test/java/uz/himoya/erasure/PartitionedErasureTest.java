@@ -80,7 +80,7 @@ class PartitionedErasureTest {
         assertThat(catalogue.identity("events")).isEqualTo(RowIdentity.physical());
         // the foreign keys declared on each partition count once, as the parent's
         assertThat(catalogue.foreignKeys()).containsExactly(new Catalogue.ForeignKey("payments", List.of(
-                "customer_id"), "customers"));
+                "customer_id"), "customers", 'a', List.of("id")));
     }
 
     @Test

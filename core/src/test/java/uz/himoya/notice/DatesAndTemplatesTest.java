@@ -105,7 +105,14 @@ class DatesAndTemplatesTest {
                 new Receipt.Entry("access_logs", "DELETED", 30, List.of("network.ip", "behaviour.pages"), List.of(),
                         null),
                 new Receipt.Entry("orders", "ANONYMIZED", 2, List.of("contact.name", "contact.address"),
-                        List.of("recipient_name"), "the Tax Code of Uzbekistan (Art. 91)")),
+                        List.of("recipient_name"), "the Tax Code of Uzbekistan (Art. 91)"),
+                new Receipt.Entry("payment", "CUT_LOOSE", 3, List.of(), List.of("customer_id", "rental_id"),
+                        "the Tax Code of Uzbekistan (Art. 91)", List.of(
+                                new Receipt.Link("customer_id", "customer", "TOMBSTONE", "0"),
+                                new Receipt.Link("rental_id", "rental", "NULL", null))),
+                new Receipt.Entry("rewards", "CUT_LOOSE", 2, List.of(), List.of("customer_id"),
+                        "unredeemed points are a liability", List.of(
+                                new Receipt.Link("customer_id", "customer", "PSEUDONYM", null)))),
                 List.of(new Receipt.SystemEntry("crm", 2, List.of("contact.email", "marketing.consent")),
                         new Receipt.SystemEntry("search", 0, List.of())))));
         put(out, "deletion-not-me", deletion.notMe(app, r));

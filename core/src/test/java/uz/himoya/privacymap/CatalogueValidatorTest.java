@@ -72,8 +72,9 @@ class CatalogueValidatorTest {
             assertThat(col.nullable()).isTrue();
             assertThat(col.text()).isTrue();
         });
-        assertThat(demo.foreignKeys()).contains(new Catalogue.ForeignKey("order_items", java.util.List.of("order_id"), "orders"),
-                new Catalogue.ForeignKey("orders", java.util.List.of("user_id"), "users"));
+        assertThat(demo.foreignKeys()).contains(new Catalogue.ForeignKey("order_items", java.util.List.of("order_id"), "orders",
+                'a', java.util.List.of("id")),
+                new Catalogue.ForeignKey("orders", java.util.List.of("user_id"), "users", 'a', java.util.List.of("id")));
     }
 
     @Test

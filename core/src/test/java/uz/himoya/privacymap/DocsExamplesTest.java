@@ -43,18 +43,27 @@ import uz.himoya.testing.EmbeddedDatabase;
  * then checked against the demo schema as docs_app, with the few columns and the table the docs' examples
  * name added (see {@link #loadSchema}), and each of its retention rules is compiled and counted on it, so the
  * SQL of every documented rule runs. An example whose first line is {@code # refused: <text>} must be refused
- * with that text.
+ * with that text. An example whose first line is {@value #IN_RENTALS} is set into the rental shop's map
+ * (maps/rentals.yaml, a Sakila-shaped schema) on rentals/schema.sql instead.
  */
 class DocsExamplesTest {
     private static final Path DOCS = Path.of(System.getProperty("basedir", ".")).resolve("../docs/privacy-map.md");
     private static final Pattern BLOCK = Pattern.compile("(?ms)^```yaml\\n(.*?)^```");
     private static final String SCHEMA = "docs_app";
+    /** The schema of the rental shop's examples (references, tombstones): rentals/schema.sql under this name. */
+    private static final String RENTALS_SCHEMA = "docs_rentals";
+    /** The first line of an example set into the rental shop's map (maps/rentals.yaml) instead of the demo's. */
+    private static final String IN_RENTALS = "# in the rental shop's map";
 
     /** One ```yaml block: its text and the line of the docs it starts on. */
     record Example(int line, String yaml) {
         @Override
         public String toString() {
             return "privacy-map.md:" + line;
+        }
+
+        boolean rentals() {
+            return yaml.startsWith(IN_RENTALS);
         }
 
         String refusal() {
@@ -95,11 +104,17 @@ class DocsExamplesTest {
                     FOR VALUES FROM ('2025-02-01') TO ('2025-03-01');
                 CREATE INDEX ON docs_app.payments (paid_at);
                 """);
+        try (InputStream in = DocsExamplesTest.class.getClassLoader().getResourceAsStream("rentals/schema.sql")) {
+            exec(new String(in.readAllBytes(), UTF_8).replace("SCHEMA IF EXISTS rentals", "SCHEMA IF EXISTS "
+                    + RENTALS_SCHEMA).replace("SCHEMA rentals", "SCHEMA " + RENTALS_SCHEMA)
+                    .replace("search_path TO rentals", "search_path TO " + RENTALS_SCHEMA));
+        }
     }
 
     @AfterAll
     static void dropSchema() throws SQLException {
         exec("DROP SCHEMA IF EXISTS docs_app CASCADE");
+        exec("DROP SCHEMA IF EXISTS " + RENTALS_SCHEMA + " CASCADE");
     }
 
     @Test
@@ -115,10 +130,12 @@ class DocsExamplesTest {
         // Arrange
         Node snippet = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(example.yaml()));
         boolean whole = snippet instanceof MappingNode m && keys(m).contains("app");
-        String yaml = whole ? example.yaml() : wrapped(snippet);
+        String yaml = whole ? example.yaml() : wrapped(snippet, example.rentals());
+        String schema = example.rentals() ? RENTALS_SCHEMA : SCHEMA;
 
         // Act
-        PrivacyMapException refused = catchThrowableOfType(PrivacyMapException.class, () -> check(yaml, whole));
+        PrivacyMapException refused = catchThrowableOfType(PrivacyMapException.class,
+                () -> check(yaml, whole, schema));
 
         // Assert
         if (example.refusal() != null) {
@@ -130,13 +147,13 @@ class DocsExamplesTest {
     }
 
     /** Parses; a snippet in the demo map is also validated, and its retention rules compiled and counted. */
-    private static void check(String yaml, boolean whole) throws SQLException {
+    private static void check(String yaml, boolean whole, String schema) throws SQLException {
         PrivacyMap parsed = PrivacyMapParser.parse("privacy-map.md", yaml);
         if (whole) {
             return;
         }
         try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
-            Catalogue catalogue = Catalogue.load(c, SCHEMA);
+            Catalogue catalogue = Catalogue.load(c, schema);
             PrivacyMap map = CatalogueValidator.validate(parsed, catalogue);
             for (MapRule rule : RetentionPlanner.plan(map, catalogue, "docs-pseudonym-key")) {
                 rule.count(c, new SweepRule.Scope("demo", Instant.now(), List.of("1001")));
@@ -144,11 +161,16 @@ class DocsExamplesTest {
         }
     }
 
-    /** The demo map on docs_app, with the snippet's tables or top-level keys in place of its own. */
-    private static String wrapped(Node snippet) throws IOException {
+    /**
+     * The demo map on docs_app (or the rental shop's on docs_rentals), with the snippet's tables or top-level
+     * keys in place of its own.
+     */
+    private static String wrapped(Node snippet, boolean rentals) throws IOException {
         String demo;
-        try (InputStream in = DocsExamplesTest.class.getClassLoader().getResourceAsStream("privacy-maps/demo.yaml")) {
-            demo = new String(in.readAllBytes(), UTF_8).replace("schema: demo_app", "schema: " + SCHEMA);
+        try (InputStream in = DocsExamplesTest.class.getClassLoader().getResourceAsStream(
+                rentals ? "maps/rentals.yaml" : "privacy-maps/demo.yaml")) {
+            demo = new String(in.readAllBytes(), UTF_8).replace("schema: demo_app", "schema: " + SCHEMA)
+                    .replace("schema: rentals", "schema: " + RENTALS_SCHEMA);
         }
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
         MappingNode root = (MappingNode) yaml.compose(new StringReader(demo));

@@ -149,7 +149,7 @@ class PrivacyMapParserTest {
             assertThat(p.message()).contains("unknown strategy 'scramble'").contains("null", "redact",
                     "keyed-hash", "fixed");
         });
-        assertThat(e.getMessage()).contains(FILE + ":" + line + ":").contains("[null, redact, keyed-hash, fixed]");
+        assertThat(e.getMessage()).contains(FILE + ":" + line + ":").contains("[null, redact, keyed-hash, fixed, tombstone, keyed-number]");
     }
 
     @Test

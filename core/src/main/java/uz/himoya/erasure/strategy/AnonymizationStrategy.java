@@ -9,7 +9,7 @@ import uz.himoya.privacymap.Catalogue;
  * looked up by {@link Strategies#byName}. Expressions are set-based SQL: values are bound, never inlined.
  */
 public sealed interface AnonymizationStrategy permits NullStrategy, RedactStrategy, KeyedHashStrategy,
-        FixedStrategy {
+        FixedStrategy, TombstoneStrategy, KeyedNumberStrategy {
 
     String name();
 

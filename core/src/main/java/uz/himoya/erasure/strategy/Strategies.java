@@ -6,7 +6,7 @@ import java.util.Map;
 /** Finds a strategy by the name a privacy map uses; an unknown name lists the valid ones. */
 public final class Strategies {
     public static final List<String> NAMES = List.of(NullStrategy.NAME, RedactStrategy.NAME, KeyedHashStrategy.NAME,
-            FixedStrategy.NAME);
+            FixedStrategy.NAME, TombstoneStrategy.NAME, KeyedNumberStrategy.NAME);
 
     private Strategies() {
     }
@@ -16,6 +16,8 @@ public final class Strategies {
             case NullStrategy.NAME -> new NullStrategy();
             case RedactStrategy.NAME -> new RedactStrategy();
             case KeyedHashStrategy.NAME -> new KeyedHashStrategy();
+            case TombstoneStrategy.NAME -> new TombstoneStrategy();
+            case KeyedNumberStrategy.NAME -> new KeyedNumberStrategy();
             case FixedStrategy.NAME -> {
                 String value = options.get("value");
                 if (value == null) {

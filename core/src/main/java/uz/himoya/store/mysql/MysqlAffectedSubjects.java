@@ -121,6 +121,15 @@ public final class MysqlAffectedSubjects implements AffectedSubjects {
             this(sql, sql, false, params, nobody);
         }
 
+        /** The same, and not the row whose key's text is key, compared as bytes; first, so a cursor stays last. */
+        Filter excluding(String keyBytes, String key) {
+            String not = " AND " + keyBytes + " <> ?";
+            List<Value> all = new ArrayList<>();
+            all.add(new Value(key.getBytes(StandardCharsets.UTF_8), null));
+            all.addAll(params);
+            return new Filter(not + sql, not + after, innerCursor, List.copyOf(all), nobody);
+        }
+
         int bind(PreparedStatement ps, int first) throws SQLException {
             int i = first;
             for (Value v : params) {
@@ -135,11 +144,13 @@ public final class MysqlAffectedSubjects implements AffectedSubjects {
     }
 
     private Filter filter(Selection selection) {
-        return switch (selection) {
+        Filter f = switch (selection) {
             case Everyone e -> new Filter("", List.of(), false);
             case Keys k -> keys(k.keys());
             case Touched t -> touched(t);
         };
+        // The subject table's tombstone (docs/privacy-map.md, "Kept rows with a NOT NULL reference") is nobody: no notice, not counted.
+        return map.subjectTombstone().map(t -> f.excluding(binaryText(key), t.key())).orElse(f);
     }
 
     /**

@@ -23,8 +23,9 @@ import uz.himoya.privacymap.Catalogue;
  * naming one fails validation (a DELETE on a system-versioned table keeps the row in its history).</li>
  * <li>Each column's sqlType is COLUMN_TYPE, MySQL's own spelling (e.g. {@code varchar(64)}, {@code bigint(20)
  * unsigned}); text means a char, varchar or text kind, temporal a date, datetime or timestamp.</li>
- * <li>Primary keys are in key order; foreign keys are those between tables of the database, with their
- * DELETE_RULE as {@link Catalogue.ForeignKey#onDelete()}.</li>
+ * <li>Primary keys are in key order; foreign keys are those between tables of the database, with the
+ * columns they reference (KEY_COLUMN_USAGE pairs each column with its referenced column, in key order) and
+ * their DELETE_RULE as {@link Catalogue.ForeignKey#onDelete()}.</li>
  * <li>members is empty.</li>
  * </ul>
  *
@@ -116,9 +117,11 @@ public final class MysqlCatalogue {
             }
         }
         Map<Constraint, List<String>> columns = new LinkedHashMap<>();
+        Map<Constraint, List<String>> referencedColumns = new LinkedHashMap<>();
         Map<Constraint, String> referenced = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME,"
-                + " REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE"
+                + " REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"
+                + " FROM information_schema.KEY_COLUMN_USAGE"
                 + " WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL"
                 + " ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION")) {
             ps.setString(1, database);
@@ -133,6 +136,7 @@ public final class MysqlCatalogue {
                         continue;
                     }
                     columns.computeIfAbsent(k, x -> new ArrayList<>()).add(rs.getString(4));
+                    referencedColumns.computeIfAbsent(k, x -> new ArrayList<>()).add(rs.getString(7));
                     referenced.put(k, rs.getString(6));
                 }
             }
@@ -140,7 +144,7 @@ public final class MysqlCatalogue {
         List<Catalogue.ForeignKey> out = new ArrayList<>();
         for (Map.Entry<Constraint, List<String>> e : columns.entrySet()) {
             out.add(new Catalogue.ForeignKey(e.getKey().table(), List.copyOf(e.getValue()), referenced.get(e.getKey()),
-                    rules.get(e.getKey())));
+                    rules.get(e.getKey()), List.copyOf(referencedColumns.get(e.getKey()))));
         }
         return List.copyOf(out);
     }

@@ -7,8 +7,10 @@ import java.util.Locale;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.erasure.strategy.FixedStrategy;
 import uz.himoya.erasure.strategy.KeyedHashStrategy;
+import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
+import uz.himoya.erasure.strategy.TombstoneStrategy;
 import uz.himoya.privacymap.Catalogue;
 
 /**
@@ -52,6 +54,10 @@ public final class MysqlDialect {
      * <li>keyed-hash: lower-case hex SHA-256 of the key followed by the value, both as UTF-8, which is the
      * byte string PostgreSQL's {@code sha256(convert_to(key || value, 'UTF8'))} hashes, so one subject gets
      * one pseudonym in either store. CONCAT with NULL is NULL, and SHA2(NULL) is NULL: NULL stays NULL.</li>
+     * <li>tombstone: the referenced table's tombstone key, bound as it is;</li>
+     * <li>keyed-number: the same digest's first 16 hex digits read as an unsigned 64-bit number (CONV works in
+     * 64 bits), masked to the column's width less its sign bit and made negative: the number PostgreSQL's
+     * expression gives.</li>
      * </ul>
      *
      * @param qualifiedColumn the column as the statement names it, e.g. t.`phone`
@@ -73,6 +79,17 @@ public final class MysqlDialect {
                 // Both parts in utf8mb4 whatever the column's character set, so the hashed bytes are UTF-8.
                 yield "SHA2(CONCAT(CAST(? AS CHAR CHARACTER SET utf8mb4), CONVERT(" + qualifiedColumn
                         + " USING utf8mb4)), 256)";
+            }
+            case TombstoneStrategy t -> {
+                params.add(t.requireKey());
+                yield "?";
+            }
+            case KeyedNumberStrategy k -> {
+                params.add(pseudonymKey);
+                // MySQL's & works on unsigned 64-bit numbers; the masked value fits a signed one.
+                yield "-1 - CAST(CAST(CONV(SUBSTRING(SHA2(CONCAT(CAST(? AS CHAR CHARACTER SET utf8mb4), CONVERT("
+                        + qualifiedColumn + " USING utf8mb4)), 256), 1, 16), 16, 10) AS UNSIGNED) & "
+                        + KeyedNumberStrategy.mask(column) + " AS SIGNED)";
             }
         };
     }

@@ -23,8 +23,10 @@ import java.util.TreeMap;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.erasure.strategy.FixedStrategy;
 import uz.himoya.erasure.strategy.KeyedHashStrategy;
+import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
+import uz.himoya.erasure.strategy.TombstoneStrategy;
 import uz.himoya.privacymap.Catalogue;
 import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
@@ -143,6 +145,12 @@ public final class MysqlRetention {
             action = "DELETE";
             change = "DELETE t FROM " + target + " WHERE ";
         }
+        // A table's tombstone is nobody's row: no sweep picks it (deleting it would fail on every kept row
+        // pointing at it).
+        t.tombstone().ifPresent(ts -> {
+            filter.append(" AND ").append(column("t", ts.keyColumn())).append(" <> ?");
+            filterParams.add(ts.key());
+        });
         return new Rule(t.name(), action, r.reason(), target, column("t", r.column()), key, List.copyOf(cutoffs),
                 List.copyOf(timestamps), filter.toString(), List.copyOf(filterParams), owner(map, catalogue, database, t),
                 change, List.copyOf(changeParams), map.app().jurisdiction().zone());
@@ -188,12 +196,22 @@ public final class MysqlRetention {
                 params.add(HEX64);
                 yield "(" + col + " IS NULL OR " + hashed(col) + ")";
             }
+            // Pseudonyms are negative, real ids are not (KeyedNumberStrategy).
+            case KeyedNumberStrategy k -> "(" + col + " IS NULL OR " + col + " < 0)";
+            case TombstoneStrategy t -> {
+                params.add(t.requireKey());
+                yield col + " <=> ?";
+            }
         };
     }
 
     /** SET column = strategy, guarded for keyed-hash so that a pseudonym is never hashed again. */
     static String set(String col, AnonymizationStrategy s, Catalogue.Column c, String pseudonymKey,
             List<Object> params) {
+        if (s instanceof KeyedNumberStrategy) {
+            String expression = MysqlDialect.anonymized(col, s, c, pseudonymKey, params);
+            return col + " = CASE WHEN " + col + " < 0 THEN " + col + " ELSE " + expression + " END";
+        }
         if (s instanceof KeyedHashStrategy) {
             params.add(HEX64);
             String expression = MysqlDialect.anonymized(col, s, c, pseudonymKey, params);

@@ -27,6 +27,10 @@ public final class MysqlSubjects implements SubjectFinder {
     private final String keyColumn;
     private final String emailColumn;
     private final MysqlKey keyKind;
+    /** Leaves out the subject table's tombstone, a row that is nobody (PrivacyMap.subjectTombstone). */
+    private final String notTombstone;
+    private final Optional<String> tombstone;
+    private final MysqlKey tombstoneKind;
 
     public MysqlSubjects(PrivacyMap map, Catalogue catalogue) {
         PrivacyMap.Subject s = map.subject();
@@ -36,6 +40,11 @@ public final class MysqlSubjects implements SubjectFinder {
         this.select = "SELECT CAST(" + keyColumn + " AS CHAR), CAST(" + emailColumn + " AS CHAR), "
                 + s.locale().map(l -> "CAST(" + column("t", l) + " AS CHAR)").orElse("NULL") + " FROM "
                 + qualified(catalogue.schema(), s.table()) + " AS t WHERE ";
+        this.tombstone = map.subjectTombstone().map(PrivacyMap.Tombstone::key);
+        this.notTombstone = map.subjectTombstone().map(t -> " AND " + column("t", t.keyColumn()) + " <> ?")
+                .orElse("");
+        this.tombstoneKind = map.subjectTombstone().map(t -> MysqlKey.require(catalogue.column(s.table(),
+                t.keyColumn()).orElseThrow(), "tombstone key")).orElse(MysqlKey.TEXT);
     }
 
     @Override
@@ -57,11 +66,14 @@ public final class MysqlSubjects implements SubjectFinder {
 
     private Optional<SubjectFinder.Subject> query(Connection c, String sql, String value, boolean byKey)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 2")) {
+        try (PreparedStatement ps = c.prepareStatement(sql + notTombstone + " LIMIT 2")) {
             if (byKey) {
                 keyKind.bind(ps, 1, value);
             } else {
                 ps.setString(1, value);
+            }
+            if (tombstone.isPresent()) {
+                tombstoneKind.bind(ps, 2, tombstone.get());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

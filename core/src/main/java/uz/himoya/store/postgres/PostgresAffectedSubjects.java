@@ -96,6 +96,15 @@ public final class PostgresAffectedSubjects implements AffectedSubjects {
             this(sql, sql, false, params);
         }
 
+        /** The same, and not the row whose key as text is key: it goes first, so a cursor stays last. */
+        Filter excluding(String keyText, String key) {
+            String not = " AND " + keyText + " <> ?";
+            List<Object> all = new ArrayList<>();
+            all.add(key);
+            all.addAll(params);
+            return new Filter(not + sql, not + after, innerCursor, List.copyOf(all));
+        }
+
         int bind(PreparedStatement ps, int first) throws SQLException {
             int i = first;
             for (Object p : params) {
@@ -106,11 +115,13 @@ public final class PostgresAffectedSubjects implements AffectedSubjects {
     }
 
     private Filter filter(Connection c, Selection selection) throws SQLException {
-        return switch (selection) {
+        Filter f = switch (selection) {
             case Everyone e -> new Filter("", List.of());
             case Keys k -> keys(c, k.keys());
             case Touched t -> touched(t);
         };
+        // The subject table's tombstone (docs/privacy-map.md, "Kept rows with a NOT NULL reference") is nobody: no notice, not counted.
+        return map.subjectTombstone().map(t -> f.excluding(key + "::text", t.key())).orElse(f);
     }
 
     /**

@@ -47,7 +47,8 @@ public final class PostgresStoreDialect implements StoreDialect {
         @Override
         public List<TableOutcome> outcomes(Map<String, Long> rows) {
             return plan.steps().stream().map(s -> new TableOutcome(s.table(), s.action(),
-                    rows.getOrDefault(s.table(), 0L), s.categories(), s.anonymizedColumns(), s.keptBecause()))
+                    rows.getOrDefault(s.table(), 0L), s.categories(), s.anonymizedColumns(), s.keptBecause(),
+                    s.cutLoose()))
                     .toList();
         }
     }

@@ -20,6 +20,9 @@ public final class PostgresSubjects implements SubjectFinder {
     private final String keyColumn;
     private final String emailColumn;
     private final String keyType;
+    /** Leaves out the subject table's tombstone, a row that is nobody (PrivacyMap.subjectTombstone). */
+    private final String notTombstone;
+    private final Optional<String> tombstone;
 
     public PostgresSubjects(PrivacyMap map, Catalogue catalogue) {
         PrivacyMap.Subject s = map.subject();
@@ -29,6 +32,9 @@ public final class PostgresSubjects implements SubjectFinder {
         this.select = "SELECT " + q(s.key()) + "::text, " + q(s.email()) + "::text, "
                 + s.locale().map(l -> q(l) + "::text").orElse("NULL") + " FROM " + q(map.subjectStore().schema()) + "."
                 + q(s.table()) + " WHERE ";
+        this.tombstone = map.subjectTombstone().map(PrivacyMap.Tombstone::key);
+        this.notTombstone = map.subjectTombstone().map(t -> " AND " + q(t.keyColumn()) + " <> CAST(? AS "
+                + t.keyType() + ")").orElse("");
     }
 
     @Override
@@ -56,9 +62,12 @@ public final class PostgresSubjects implements SubjectFinder {
         return true;
     }
 
-    private static Optional<Subject> query(Connection c, String sql, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 2")) {
+    private Optional<Subject> query(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql + notTombstone + " LIMIT 2")) {
             ps.setString(1, value);
+            if (tombstone.isPresent()) {
+                ps.setString(2, tombstone.get());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

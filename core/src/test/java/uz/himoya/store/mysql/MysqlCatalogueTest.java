@@ -91,14 +91,14 @@ class MysqlCatalogueTest {
         assertThat(catalogue.relations().get("CustomerNotes").primaryKey()).containsExactly("Id");
         // MySQL's default delete rule is RESTRICT, and information_schema says so
         assertThat(catalogue.foreignKeys()).containsExactlyInAnyOrder(
-                new Catalogue.ForeignKey("profiles", List.of("user_id"), "users", 'r'),
-                new Catalogue.ForeignKey("orders", List.of("user_id"), "users", 'r'),
-                new Catalogue.ForeignKey("order_items", List.of("order_id"), "orders", 'r'),
-                new Catalogue.ForeignKey("access_logs", List.of("user_id"), "users", 'r'),
-                new Catalogue.ForeignKey("sessions", List.of("user_id"), "users", 'r'),
-                new Catalogue.ForeignKey("devices", List.of("user_id"), "users", 'r'),
-                new Catalogue.ForeignKey("marketing_consents", List.of("user_id"), "users", 'r'),
-                new Catalogue.ForeignKey("CustomerNotes", List.of("CustomerId"), "users", 'c'));
+                new Catalogue.ForeignKey("profiles", List.of("user_id"), "users", 'r', List.of("id")),
+                new Catalogue.ForeignKey("orders", List.of("user_id"), "users", 'r', List.of("id")),
+                new Catalogue.ForeignKey("order_items", List.of("order_id"), "orders", 'r', List.of("id")),
+                new Catalogue.ForeignKey("access_logs", List.of("user_id"), "users", 'r', List.of("id")),
+                new Catalogue.ForeignKey("sessions", List.of("user_id"), "users", 'r', List.of("id")),
+                new Catalogue.ForeignKey("devices", List.of("user_id"), "users", 'r', List.of("id")),
+                new Catalogue.ForeignKey("marketing_consents", List.of("user_id"), "users", 'r', List.of("id")),
+                new Catalogue.ForeignKey("CustomerNotes", List.of("CustomerId"), "users", 'c', List.of("id")));
     }
 
     @Test
@@ -126,10 +126,14 @@ class MysqlCatalogueTest {
         // not the app's
         assertThat(catalogue.relations().get("parent").primaryKey()).containsExactly("b", "a");
         assertThat(catalogue.foreignKeys()).containsExactlyInAnyOrder(
-                new Catalogue.ForeignKey("rules", List.of("nb", "na"), "parent", 'n'),
-                new Catalogue.ForeignKey("rules", List.of("rb", "ra"), "parent", 'r'),
-                new Catalogue.ForeignKey("rules", List.of("pb", "pa"), "parent", 'a'),
-                new Catalogue.ForeignKey("rules", List.of("cb", "ca"), "parent", 'c'));
+                new Catalogue.ForeignKey("rules", List.of("nb", "na"), "parent", 'n',
+                        List.of("b", "a")),
+                new Catalogue.ForeignKey("rules", List.of("rb", "ra"), "parent", 'r',
+                        List.of("b", "a")),
+                new Catalogue.ForeignKey("rules", List.of("pb", "pa"), "parent", 'a',
+                        List.of("b", "a")),
+                new Catalogue.ForeignKey("rules", List.of("cb", "ca"), "parent", 'c',
+                        List.of("b", "a")));
         assertThat(catalogue.foreignKeys()).filteredOn(Catalogue.ForeignKey::changesReferencingRows)
                 .extracting(Catalogue.ForeignKey::onDelete).containsExactlyInAnyOrder('n', 'c');
     }

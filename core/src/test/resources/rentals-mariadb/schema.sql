@@ -1,0 +1,119 @@
+-- The rental shop of rentals/schema.sql for MySQL 8 / MariaDB 10.6+, in the types of the MySQL Sakila sample
+-- it is shaped after: small UNSIGNED AUTO_INCREMENT keys (customer_id SMALLINT UNSIGNED, so a tombstone with
+-- key 0 needs NO_AUTO_VALUE_ON_ZERO), BOOLEAN as TINYINT(1), create_date DATETIME NOT NULL without a default,
+-- RESTRICT foreign keys. Payment is a plain table here (MySQL keeps partitions inside it). rewards is the
+-- app's own addition again, its customer_id a plain signed INT without a foreign key.
+DROP DATABASE IF EXISTS rentals;
+CREATE DATABASE rentals CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE rentals;
+
+CREATE TABLE country (
+    country_id  SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    country     VARCHAR(50) NOT NULL,
+    last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE city (
+    city_id     SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    city        VARCHAR(50) NOT NULL,
+    country_id  SMALLINT UNSIGNED NOT NULL,
+    last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_city_country FOREIGN KEY (country_id) REFERENCES country (country_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE address (
+    address_id  SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    address     VARCHAR(50) NOT NULL,
+    address2    VARCHAR(50) DEFAULT NULL,
+    district    VARCHAR(20) NOT NULL,
+    city_id     SMALLINT UNSIGNED NOT NULL,
+    postal_code VARCHAR(10) DEFAULT NULL,
+    phone       VARCHAR(20) NOT NULL,
+    last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_address_city FOREIGN KEY (city_id) REFERENCES city (city_id) ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE store (
+    store_id         TINYINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    manager_staff_id TINYINT UNSIGNED NOT NULL,
+    address_id       SMALLINT UNSIGNED NOT NULL,
+    last_update      TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_store_address FOREIGN KEY (address_id) REFERENCES address (address_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE staff (
+    staff_id    TINYINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    first_name  VARCHAR(45) NOT NULL,
+    last_name   VARCHAR(45) NOT NULL,
+    address_id  SMALLINT UNSIGNED NOT NULL,
+    email       VARCHAR(50) DEFAULT NULL,
+    store_id    TINYINT UNSIGNED NOT NULL,
+    active      BOOLEAN NOT NULL DEFAULT TRUE,
+    last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_staff_address FOREIGN KEY (address_id) REFERENCES address (address_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT fk_staff_store FOREIGN KEY (store_id) REFERENCES store (store_id) ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+ALTER TABLE store ADD CONSTRAINT fk_store_staff FOREIGN KEY (manager_staff_id) REFERENCES staff (staff_id)
+    ON DELETE RESTRICT ON UPDATE CASCADE;
+CREATE TABLE customer (
+    customer_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    store_id    TINYINT UNSIGNED NOT NULL,
+    first_name  VARCHAR(45) NOT NULL,
+    last_name   VARCHAR(45) NOT NULL,
+    email       VARCHAR(50) DEFAULT NULL,
+    address_id  SMALLINT UNSIGNED NOT NULL,
+    active      BOOLEAN NOT NULL DEFAULT TRUE,
+    create_date DATETIME NOT NULL,
+    last_update TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_customer_address FOREIGN KEY (address_id) REFERENCES address (address_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT fk_customer_store FOREIGN KEY (store_id) REFERENCES store (store_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE film (
+    film_id     SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    title       VARCHAR(128) NOT NULL,
+    last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE inventory (
+    inventory_id MEDIUMINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    film_id      SMALLINT UNSIGNED NOT NULL,
+    store_id     TINYINT UNSIGNED NOT NULL,
+    last_update  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_inventory_film FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT fk_inventory_store FOREIGN KEY (store_id) REFERENCES store (store_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE rental (
+    rental_id    INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    rental_date  DATETIME NOT NULL,
+    inventory_id MEDIUMINT UNSIGNED NOT NULL,
+    customer_id  SMALLINT UNSIGNED NOT NULL,
+    return_date  DATETIME DEFAULT NULL,
+    staff_id     TINYINT UNSIGNED NOT NULL,
+    last_update  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_rental_staff FOREIGN KEY (staff_id) REFERENCES staff (staff_id) ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT fk_rental_inventory FOREIGN KEY (inventory_id) REFERENCES inventory (inventory_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT fk_rental_customer FOREIGN KEY (customer_id) REFERENCES customer (customer_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE payment (
+    payment_id   SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    customer_id  SMALLINT UNSIGNED NOT NULL,
+    staff_id     TINYINT UNSIGNED NOT NULL,
+    rental_id    INT DEFAULT NULL,
+    amount       DECIMAL(5, 2) NOT NULL,
+    payment_date DATETIME NOT NULL,
+    last_update  TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    CONSTRAINT fk_payment_rental FOREIGN KEY (rental_id) REFERENCES rental (rental_id)
+        ON DELETE SET NULL ON UPDATE CASCADE,
+    CONSTRAINT fk_payment_customer FOREIGN KEY (customer_id) REFERENCES customer (customer_id)
+        ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT fk_payment_staff FOREIGN KEY (staff_id) REFERENCES staff (staff_id) ON DELETE RESTRICT ON UPDATE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+CREATE TABLE rewards (
+    reward_id   INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    customer_id INT NOT NULL,
+    points      INT NOT NULL,
+    earned_at   DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
