@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.db.StoreUnavailable;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.mysql.MysqlAffectedSubjects;
 import uz.himoya.store.port.AffectedSubjects;

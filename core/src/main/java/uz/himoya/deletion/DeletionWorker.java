@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.holds.HoldStore;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.erasure.CutLoose;
 import uz.himoya.erasure.TableOutcome;
@@ -29,8 +30,6 @@ import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.queue.QueueMessage;
-import uz.himoya.retention.HoldStore;
-import uz.himoya.retention.LegalHolds;
 import uz.himoya.store.StoreConnections;
 import java.util.Map;
 
@@ -62,14 +61,13 @@ public class DeletionWorker {
     private final DeletionMails mails;
     private final MailGateway gateway;
     private final ObjectMapper json;
-    private final LegalHolds holds;
     private final StoreConnections stores;
     private final DeletionSteps steps;
     private final SystemSteps systems;
 
     public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
             AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json,
-            LegalHolds holds, StoreConnections stores, DeletionSteps steps, SystemSteps systems) {
+            StoreConnections stores, DeletionSteps steps, SystemSteps systems) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
@@ -79,7 +77,6 @@ public class DeletionWorker {
         this.mails = mails;
         this.gateway = gateway;
         this.json = json;
-        this.holds = holds;
         this.stores = stores;
         this.steps = steps;
         this.systems = systems;
@@ -361,7 +358,7 @@ public class DeletionWorker {
 
     private Optional<HoldStore.ActiveHold> held(String appId, String key) {
         try (Connection c = dataSource.getConnection()) {
-            return holds.active(c, appId, key);
+            return HoldStore.active(c, secrets, appId, key);
         } catch (SQLException e) {
             throw new ErasureFailure(e);
         }
@@ -376,7 +373,7 @@ public class DeletionWorker {
         String why = "legal hold " + hold.id() + ": " + hold.reason();
         r.status = DeletionStatus.QUEUED;
         r.leaseUntil = null;
-        r.lastError = LegalHolds.HELD;
+        r.lastError = HoldStore.HELD;
         r.receipt = write(new Receipt(null, true, app.map().tables().stream()
                 .map(t -> new Receipt.Entry(t.name(), "HELD", 0, List.of(), List.of(), why)).toList()));
         audit.record(r.id, "held", "hold=" + hold.id());

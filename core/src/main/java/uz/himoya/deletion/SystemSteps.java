@@ -25,12 +25,11 @@ import org.jboss.logging.Logger;
 import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.holds.HoldStore;
 import uz.himoya.db.Jdbc;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.WebhookSpec;
 import uz.himoya.queue.JobQueue;
-import uz.himoya.retention.HoldStore;
-import uz.himoya.retention.LegalHolds;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.webhook.Backoff;
 import uz.himoya.webhook.Reply;
@@ -91,13 +90,12 @@ public class SystemSteps {
     private final JobQueue queue;
     private final AuditLog audit;
     private final DeletionSteps steps;
-    private final LegalHolds holds;
     private final WebhookClient client;
     private final WebhookSettings settings;
     private final Backoff backoff;
 
     public SystemSteps(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, Jdbc jdbc,
-            JobQueue queue, AuditLog audit, DeletionSteps steps, LegalHolds holds, WebhookClient client,
+            JobQueue queue, AuditLog audit, DeletionSteps steps, WebhookClient client,
             WebhookSettings settings, Backoff backoff) {
         this.apps = apps;
         this.secrets = secrets;
@@ -107,7 +105,6 @@ public class SystemSteps {
         this.queue = queue;
         this.audit = audit;
         this.steps = steps;
-        this.holds = holds;
         this.client = client;
         this.settings = settings;
         this.backoff = backoff;
@@ -147,14 +144,14 @@ public class SystemSteps {
         }
         AppRegistry.CompiledApp app = apps.require(r.appId);
         String key = secrets.decrypt(r.subjectKey);
-        Optional<HoldStore.ActiveHold> hold = jdbc.inNewTransaction(c -> holds.active(c, r.appId, key));
+        Optional<HoldStore.ActiveHold> hold = jdbc.inNewTransaction(c -> HoldStore.active(c, secrets, r.appId, key));
         if (hold.isPresent()) {
             // Placed while the stores were being erased: nothing more goes out. The next pass (the lift drives
             // it) finds the hold again when the subject is resolved, or sends the jobs once it is lifted.
             QuarkusTransaction.requiringNew().run(() -> {
                 DeletionRequest locked = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
                 locked.leaseUntil = clock.instant();
-                locked.lastError = LegalHolds.HELD;
+                locked.lastError = HoldStore.HELD;
                 audit.record(id, "held", "hold=" + hold.get().id());
             });
             return false;

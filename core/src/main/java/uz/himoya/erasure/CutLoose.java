@@ -10,7 +10,7 @@ import uz.himoya.erasure.strategy.KeyedHashStrategy;
 import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.TombstoneStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
 /**

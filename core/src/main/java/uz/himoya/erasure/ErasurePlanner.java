@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import uz.himoya.db.RowGuard;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
 /**
@@ -22,7 +22,7 @@ public final class ErasurePlanner {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static ErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        return plan(map, catalogue.forEveryStore(map), pseudonymKey);
+        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()), pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. The steps keep the map's erasure order. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 
 /**
@@ -24,7 +25,7 @@ public final class CatalogueValidator {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static PrivacyMap validate(PrivacyMap map, Catalogue catalogue) {
-        return validate(map, catalogue.forEveryStore(map));
+        return validate(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()));
     }
 
     /**

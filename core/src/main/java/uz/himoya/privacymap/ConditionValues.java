@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * The columns a retention condition's equals and in may compare, and how a value the map wrote fits one

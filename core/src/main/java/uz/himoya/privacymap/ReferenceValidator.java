@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.TombstoneStrategy;

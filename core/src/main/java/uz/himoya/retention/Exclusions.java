@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.SubjectRef;
+import uz.himoya.holds.HoldStore;
 import uz.himoya.store.port.SubjectFinder;
 
 /**

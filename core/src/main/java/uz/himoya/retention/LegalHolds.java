@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
+import uz.himoya.holds.HoldStore;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.problem.Problem;
@@ -32,8 +33,6 @@ import uz.himoya.problem.Problem;
  */
 @ApplicationScoped
 public class LegalHolds {
-    /** The error code a request waiting for a hold carries (deletion_request.last_error). */
-    public static final String HELD = "legal-hold";
     private static final Logger LOG = Logger.getLogger(LegalHolds.class);
 
     private final AppRegistry apps;
@@ -118,7 +117,7 @@ public class LegalHolds {
                     + " enqueued_at = NULL, version = version + 1 WHERE app_id = ? AND last_error = ?"
                     + " AND status IN ('QUEUED', 'IN_PROGRESS') RETURNING id")) {
                 ps.setString(1, appId);
-                ps.setString(2, HELD);
+                ps.setString(2, HoldStore.HELD);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         waiting.add(rs.getObject(1, UUID.class));
@@ -138,10 +137,6 @@ public class LegalHolds {
                 includeLifted)));
     }
 
-    /** The active hold on a subject, read in the caller's transaction (the erasure's). */
-    public Optional<HoldStore.ActiveHold> active(Connection c, String appId, String subjectKey) throws SQLException {
-        return HoldStore.active(c, secrets, appId, subjectKey);
-    }
 
     private Optional<HoldView> find(Connection c, String appId, UUID id) throws SQLException {
         return HoldQueries.one(c, secrets, appId, id);

@@ -16,7 +16,7 @@ import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
 import uz.himoya.erasure.strategy.TombstoneStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
 
@@ -39,7 +39,7 @@ public final class RetentionPlanner {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static List<MapRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        return plan(map, catalogue.forEveryStore(map), pseudonymKey);
+        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()), pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. */

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
 /**

@@ -21,7 +21,7 @@
  * <li>{@link uz.himoya.retention.LegalHolds}: ops place and lift holds; the erasure worker asks
  * {@link uz.himoya.retention.LegalHolds#active} before erasing and, when held, leaves the request QUEUED with
  * a receipt saying HELD and why. A per-app advisory lock orders placing a hold before any later batch or
- * erasure ({@link uz.himoya.retention.HoldStore}).</li>
+ * erasure ({@link uz.himoya.holds.HoldStore}).</li>
  * <li>Run records: {@link uz.himoya.retention.RunStore} (V3__retention.sql, V4__row_identity.sql), read by ops
  * through {@link uz.himoya.retention.RetentionRuns}; {@link uz.himoya.retention.RetentionWatch} reports an
  * app whose latest sweep failed in the watchdog's ops digest.</li>

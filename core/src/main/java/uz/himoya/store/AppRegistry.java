@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.StoreUnavailable;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.MapProblem;
 import uz.himoya.privacymap.PrivacyMap;

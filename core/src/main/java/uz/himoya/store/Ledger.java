@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.UUID;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.db.Identifiers;
 import uz.himoya.privacymap.PrivacyMap;
 
@@ -18,7 +19,7 @@ import uz.himoya.privacymap.PrivacyMap;
  * again (and reporting 0 rows for work already done).
  */
 public final class Ledger {
-    public static final String TABLE = uz.himoya.privacymap.Catalogue.HIMOYA_LEDGER;
+    public static final String TABLE = Catalogue.HIMOYA_LEDGER;
 
     private Ledger() {
     }

@@ -10,7 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import uz.himoya.retention.LegalHolds;
+import uz.himoya.holds.HoldStore;
 
 /**
  * Deletion requests due soon or overdue (Deepen 6.2: deletion within 14 days of the request; the app's
@@ -43,7 +43,7 @@ public class DeletionDeadlines implements WatchdogCheck {
                     Instant due = rs.getTimestamp(4).toInstant();
                     String status = rs.getString(3);
                     String note = status.equals("FAILED") ? "failed"
-                            : LegalHolds.HELD.equals(rs.getString(5)) ? LegalHolds.HELD : null;
+                            : HoldStore.HELD.equals(rs.getString(5)) ? HoldStore.HELD : null;
                     alerts.add(new DeadlineAlert(rs.getString(1), "deletion", rs.getString(2), status, due,
                             !due.isAfter(now), note, false));
                 }

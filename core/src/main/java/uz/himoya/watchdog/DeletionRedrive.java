@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.deletion.DeletionService;
-import uz.himoya.retention.LegalHolds;
+import uz.himoya.holds.HoldStore;
 
 /**
  * Deletion work whose queue message was lost or whose worker died, enqueued again (the worker decides from
@@ -60,7 +60,7 @@ public class DeletionRedrive implements WatchdogCheck {
             Timestamp stale = Timestamp.from(now.minus(config.watchdog().redriveAfter()));
             ps.setTimestamp(1, at);
             ps.setTimestamp(2, stale);
-            ps.setString(3, LegalHolds.HELD);
+            ps.setString(3, HoldStore.HELD);
             ps.setTimestamp(4, at);
             ps.setTimestamp(5, stale);
             ps.setTimestamp(6, stale);

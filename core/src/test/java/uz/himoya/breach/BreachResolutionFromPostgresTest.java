@@ -3,7 +3,7 @@ package uz.himoya.breach;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.testing.DemoMap;
 import uz.himoya.testing.DemoStore;

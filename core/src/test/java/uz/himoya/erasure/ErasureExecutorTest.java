@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;

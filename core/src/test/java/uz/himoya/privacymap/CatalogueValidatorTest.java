@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.testing.DemoStore;
 
 /** The catalogue half of privacy-map validation, against a real PostgreSQL holding the demo schema. */

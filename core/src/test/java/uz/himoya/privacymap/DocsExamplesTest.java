@@ -31,6 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.retention.MapRule;
 import uz.himoya.retention.RetentionPlanner;
 import uz.himoya.retention.SweepRule;

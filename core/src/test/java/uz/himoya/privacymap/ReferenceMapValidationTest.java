@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.TombstoneStrategy;
 import uz.himoya.testing.EmbeddedDatabase;

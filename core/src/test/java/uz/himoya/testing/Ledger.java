@@ -3,7 +3,7 @@ package uz.himoya.testing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;

@@ -2,7 +2,7 @@ package uz.himoya.erasure.strategy;
 
 import java.util.List;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * How one column is overwritten when a row must be kept. One strategy per class, each naming itself;

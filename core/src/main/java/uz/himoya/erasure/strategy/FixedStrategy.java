@@ -2,7 +2,7 @@ package uz.himoya.erasure.strategy;
 
 import java.util.List;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /** {@code fixed: {value: ...}}: a constant cast to the column's type, for NOT NULL columns of any type. */
 public record FixedStrategy(String value) implements AnonymizationStrategy {

@@ -2,7 +2,7 @@ package uz.himoya.erasure.strategy;
 
 import java.util.List;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * {@code keyed-hash}: sha256(secret || value) in hex, computed inside PostgreSQL. The same value always

@@ -3,7 +3,7 @@ package uz.himoya.erasure.strategy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * {@code keyed-number}: a stable pseudonym for an integer column, such as a customer id kept in a table without a

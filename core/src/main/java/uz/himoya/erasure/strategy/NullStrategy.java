@@ -2,7 +2,7 @@ package uz.himoya.erasure.strategy;
 
 import java.util.List;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /** {@code null}: the value is removed; also how a kept row is cut loose from the erased subject. */
 public record NullStrategy() implements AnonymizationStrategy {

@@ -2,7 +2,7 @@ package uz.himoya.erasure.strategy;
 
 import java.util.List;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /** {@code redact}: a fixed marker, so a reader sees the value was erased on purpose. Text columns only. */
 public record RedactStrategy() implements AnonymizationStrategy {

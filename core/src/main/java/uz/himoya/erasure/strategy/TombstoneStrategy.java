@@ -2,7 +2,7 @@ package uz.himoya.erasure.strategy;
 
 import java.util.List;
 import java.util.Optional;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * {@code tombstone}: points a kept row's NOT NULL reference at the tombstone row of the table it references

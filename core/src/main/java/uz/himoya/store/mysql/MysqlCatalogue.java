@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * What a MySQL 8 / MariaDB 10.6+ server says exists in an app's database, read from information_schema

@@ -11,7 +11,7 @@ import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
 import uz.himoya.erasure.strategy.TombstoneStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * SQL spelling for MySQL 8 and MariaDB 10.6+: identifiers, qualified names, and the anonymization

@@ -23,7 +23,7 @@ import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.erasure.TombstoneMissing;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
 /**

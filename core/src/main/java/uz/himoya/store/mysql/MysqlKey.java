@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 
 /**
  * How a subject key (text, as the subject table gave it) is bound against the column it is compared with.

@@ -27,7 +27,7 @@ import uz.himoya.erasure.strategy.KeyedNumberStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
 import uz.himoya.erasure.strategy.TombstoneStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.retention.SweepRule;

@@ -3,7 +3,7 @@
  * retention and db do, in MySQL's dialect, for the store port to wire in.
  *
  * <ul>
- * <li>{@link uz.himoya.store.mysql.MysqlCatalogue}: information_schema as a {@link uz.himoya.privacymap.Catalogue}
+ * <li>{@link uz.himoya.store.mysql.MysqlCatalogue}: information_schema as a {@link uz.himoya.catalogue.Catalogue}
  * (schema = database), so CatalogueValidator validates and orders a map as for PostgreSQL.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlErasure}: a subject's erasure, one guarded change per table.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlRetention}: retention rules as {@link uz.himoya.retention.SweepRule}s.</li>

@@ -2,7 +2,7 @@ package uz.himoya.store.port;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
 /** One kind of app store (PostgreSQL, or MySQL 8 / MariaDB): how each workflow's SQL is written for it. */

@@ -8,7 +8,7 @@ import uz.himoya.erasure.ErasureExecutor;
 import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.erasure.TableOutcome;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.port.StoreDialect;
 import uz.himoya.store.port.StoreEraser;

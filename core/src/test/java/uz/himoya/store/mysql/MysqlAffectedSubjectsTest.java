@@ -2,7 +2,7 @@ package uz.himoya.store.mysql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.port.AffectedSubjects;

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.testing.EmbeddedMariaDb;
 

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.erasure.strategy.NullStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;

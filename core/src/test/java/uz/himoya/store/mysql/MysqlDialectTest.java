@@ -11,7 +11,7 @@ import uz.himoya.erasure.strategy.FixedStrategy;
 import uz.himoya.erasure.strategy.KeyedHashStrategy;
 import uz.himoya.erasure.strategy.NullStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 
 /** Identifier quoting, strategy expressions and key kinds, without a server. */

@@ -24,7 +24,7 @@ import uz.himoya.erasure.TableOutcome;
 import uz.himoya.erasure.strategy.FixedStrategy;
 import uz.himoya.erasure.strategy.KeyedHashStrategy;
 import uz.himoya.erasure.strategy.RedactStrategy;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.testing.EmbeddedMariaDb;

@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.testing.EmbeddedMariaDb;

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.privacymap.Catalogue;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.retention.Budget;
 import uz.himoya.retention.Exclusions;
 import uz.himoya.retention.MapRule;

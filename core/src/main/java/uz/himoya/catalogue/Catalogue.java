@@ -1,4 +1,4 @@
-package uz.himoya.privacymap;
+package uz.himoya.catalogue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,10 +70,10 @@ public record Catalogue(String schema, Map<String, Map<String, Column>> tables, 
      */
     public static final String HIMOYA_LEDGER = "himoya_ledger";
 
-    /** This one catalogue for every store of the map (tests and benchmarks of a single schema). */
-    public Map<String, Catalogue> forEveryStore(PrivacyMap map) {
+    /** This one catalogue for each of the stores named (tests and benchmarks of a single schema). */
+    public Map<String, Catalogue> forEveryStore(List<String> stores) {
         Map<String, Catalogue> all = new java.util.LinkedHashMap<>();
-        map.stores().forEach(s -> all.put(s.name(), this));
+        stores.forEach(s -> all.put(s, this));
         return all;
     }
 

@@ -1,4 +1,4 @@
-package uz.himoya.retention;
+package uz.himoya.holds;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +19,9 @@ import uz.himoya.crypto.Secrets;
  * sees it: a sweep cannot delete a held subject's rows in the milliseconds around the placement.
  */
 public final class HoldStore {
+    /** The error code a request waiting for a hold carries (deletion_request.last_error). */
+    public static final String HELD = "legal-hold";
+
     private static final String LOCK = "hashtextextended(?, 4)";
 
     /** An active hold: its id and ops' reason. */
@@ -28,11 +31,11 @@ public final class HoldStore {
     private HoldStore() {
     }
 
-    static void lockExclusive(Connection c, String appId) throws SQLException {
+    public static void lockExclusive(Connection c, String appId) throws SQLException {
         lock(c, "SELECT pg_advisory_xact_lock(" + LOCK + ")", appId);
     }
 
-    static void lockShared(Connection c, String appId) throws SQLException {
+    public static void lockShared(Connection c, String appId) throws SQLException {
         lock(c, "SELECT pg_advisory_xact_lock_shared(" + LOCK + ")", appId);
     }
 
@@ -52,7 +55,7 @@ public final class HoldStore {
     }
 
     /** Every held subject key of the app, unsealed; takes the shared lock first. */
-    static List<String> heldKeys(Connection c, Secrets secrets, String appId) throws SQLException {
+    public static List<String> heldKeys(Connection c, Secrets secrets, String appId) throws SQLException {
         lockShared(c, appId);
         List<String> keys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
