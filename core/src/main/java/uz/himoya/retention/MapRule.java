@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import uz.himoya.db.RowGuard;
 import uz.himoya.db.RowIdentity;
+import uz.himoya.store.port.SweepRule;
 
 /**
  * A mapped table's retention rule, compiled by {@link RetentionPlanner}. A batch is one guarded statement

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import uz.himoya.db.RowGuard;
 import uz.himoya.db.RowIdentity;
+import uz.himoya.store.port.SweepRule;
 
 /**
  * A housekeeping rule on one of Himoya's own tables (see {@link OwnRules}). Its rows leave the match once

@@ -51,6 +51,15 @@ public final class RetentionPlanner {
         return List.copyOf(rules);
     }
 
+    /** The retention rules on the tables one PostgreSQL store of the map holds, in the map's order. */
+    public static List<MapRule> plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
+        List<MapRule> rules = new ArrayList<>();
+        for (PrivacyMap.Table t : map.tablesOf(store)) {
+            t.retention().ifPresent(r -> rules.add(compile(map, catalogue, t, r, pseudonymKey)));
+        }
+        return List.copyOf(rules);
+    }
+
     static MapRule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
             String pseudonymKey) {
         String target = q(map.store(t.store()).schema()) + "." + q(t.name());

@@ -16,6 +16,7 @@ import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.store.AppRegistry;
+import uz.himoya.store.StoreConnections;
 
 /**
  * Retention sweeps (Qlever 5.3, MEGABITE-CRM 6.3, ShipEx 1.3.1: personal data is kept only as long as its
@@ -31,8 +32,8 @@ import uz.himoya.store.AppRegistry;
 public class RetentionSweeper {
     private static final Logger LOG = Logger.getLogger(RetentionSweeper.class);
 
-    private final AppRegistry apps;
     private final RetentionPlans plans;
+    private final StoreConnections stores;
     private final AgroalDataSource dataSource;
     private final Secrets secrets;
     private final Clock clock;
@@ -40,10 +41,10 @@ public class RetentionSweeper {
     private final RetentionQueue queue;
     private final SweepRequests requests;
 
-    public RetentionSweeper(AppRegistry apps, RetentionPlans plans, AgroalDataSource dataSource, Secrets secrets,
-            Clock clock, HimoyaConfig config, RetentionQueue queue) {
-        this.apps = apps;
+    public RetentionSweeper(AppRegistry apps, RetentionPlans plans, StoreConnections stores,
+            AgroalDataSource dataSource, Secrets secrets, Clock clock, HimoyaConfig config, RetentionQueue queue) {
         this.plans = plans;
+        this.stores = stores;
         this.dataSource = dataSource;
         this.secrets = secrets;
         this.clock = clock;
@@ -101,11 +102,11 @@ public class RetentionSweeper {
             return;
         }
         var rules = plans.rules(run.appId());
-        Exclusions exclusions = new Exclusions(secrets, run.appId(), apps.require(run.appId()).subjects());
+        Exclusions exclusions = plans.exclusions(run.appId());
         SweepEngine engine = new SweepEngine(config.retention().batchSize(), clock, secrets);
         if (run.dryRun()) {
-            new DryRun(clock).count(c, runId, rules, exclusions);
-        } else if (engine.work(c, runId, rules, exclusions, budget) == SweepEngine.Outcome.HANDED_ON) {
+            new DryRun(clock).count(c, stores::open, runId, rules, exclusions);
+        } else if (engine.work(c, stores::open, runId, rules, exclusions, budget) == SweepEngine.Outcome.HANDED_ON) {
             handOn(new Continuation(runId, override));
         }
     }

@@ -64,26 +64,54 @@ public final class RunStore {
     }
 
     /**
-     * Written in the batch's own transaction: the rows it changed and the cursor commit together. The
-     * cursor's row identity may be a subject's key (a primary key), so it is stored sealed (sealedKey) and
-     * only while the rule runs.
+     * Records batch number {@code number} of a rule: the rows it changed, its time, and the cursor it reached.
+     * Written in the transaction that committed the batch (Himoya's own rules) or right after the store's
+     * commit of it (app stores: the batch is then in the store's himoya_ledger too, see StoreBatches). The
+     * cursor's row identity may be a subject's key (a primary key), so it is stored sealed (sealedKey) and only
+     * while the rule runs.
+     *
+     * <p>Batches are numbered 1, 2, ... per rule and run, and a batch is recorded only over its predecessor
+     * (batches = number - 1): a batch is never counted twice, even if two invocations of one run both try.
+     *
+     * @throws OutOfStep when the run record already holds this batch (or is not at its predecessor)
      */
-    public static void progress(Connection c, UUID run, String rule, SweepRule.Batch b, byte[] sealedKey,
-            long millis) throws SQLException {
-        update(c, "UPDATE retention_run_rule SET rows_affected = rows_affected + ?, batches = batches + 1,"
+    public static void progress(Connection c, UUID run, String rule, int number, long affected, String cursorValue,
+            byte[] sealedKey, long millis) throws SQLException {
+        int updated = update(c, "UPDATE retention_run_rule SET rows_affected = rows_affected + ?, batches = ?,"
                 + " duration_ms = duration_ms + ?, cursor_value = COALESCE(?, cursor_value),"
-                + " cursor_key = COALESCE(?, cursor_key), error = NULL WHERE run_id = ? AND rule = ?",
-                b.affected(), millis, b.last().map(SweepRule.Cursor::value).orElse(null), sealedKey, run, rule);
+                + " cursor_key = COALESCE(?, cursor_key), error = NULL WHERE run_id = ? AND rule = ? AND batches = ?",
+                affected, number, millis, cursorValue, sealedKey, run, rule, number - 1);
+        if (updated != 1) {
+            throw new OutOfStep(run, rule, number);
+        }
     }
 
-    /** The stored cursor of a rule: its column value and the sealed row identity, if the walk has begun. */
-    public static Optional<StoredCursor> cursor(Connection c, UUID run, String rule) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT cursor_value, cursor_key FROM retention_run_rule"
-                + " WHERE run_id = ? AND rule = ? AND cursor_key IS NOT NULL")) {
+    /**
+     * The run record is not where this invocation thought: another invocation of the run recorded the batch
+     * (after the store's ledger) first. Nothing is counted twice; this invocation leaves the rule to the other.
+     */
+    public static final class OutOfStep extends RuntimeException {
+        OutOfStep(UUID run, String rule, int number) {
+            super("run " + run + " rule " + rule + ": batch " + number + " is already recorded", null, false, false);
+        }
+    }
+
+    /** How far a rule has got: the batches recorded, and the stored cursor if the walk has begun. */
+    public record Position(int batches, Optional<StoredCursor> cursor) {
+    }
+
+    public static Position position(Connection c, UUID run, String rule) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT batches, cursor_value, cursor_key FROM"
+                + " retention_run_rule WHERE run_id = ? AND rule = ?")) {
             ps.setObject(1, run);
             ps.setString(2, rule);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new StoredCursor(rs.getString(1), rs.getBytes(2))) : Optional.empty();
+                if (!rs.next()) {
+                    throw new IllegalStateException("run " + run + " has no rule " + rule);
+                }
+                byte[] key = rs.getBytes(3);
+                return new Position(rs.getInt(1), key == null ? Optional.empty()
+                        : Optional.of(new StoredCursor(rs.getString(2), key)));
             }
         }
     }

@@ -36,7 +36,7 @@ final class SweepRequests {
         } else if (o.app().isEmpty() && !o.rules().isEmpty()) {
             errors.add(new Problem.FieldError("rules", "name the app whose rules to sweep"));
         } else if (o.app().isPresent()) {
-            Map<String, SweepRule> rules = plans.rules(o.app().get());
+            Map<String, PlannedRule> rules = plans.rules(o.app().get());
             for (int i = 0; i < o.rules().size(); i++) {
                 if (!rules.containsKey(o.rules().get(i))) {
                     errors.add(new Problem.FieldError("rules[" + i + "]", "is not a rule of this app; valid: "
@@ -55,7 +55,7 @@ final class SweepRequests {
      * Serialized per app, so two sweeps started at once share one run and split its rules by their locks.
      */
     UUID startOrResume(Connection c, String appId, SweepOptions o, String trigger) throws SQLException {
-        Map<String, SweepRule> rules = plans.rules(appId);
+        Map<String, PlannedRule> rules = plans.rules(appId);
         return Tx.call(c, () -> {
             RunStore.lockApp(c, appId);
             Instant now = clock.instant();

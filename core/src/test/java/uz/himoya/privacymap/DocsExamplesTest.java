@@ -34,7 +34,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.retention.MapRule;
 import uz.himoya.retention.RetentionPlanner;
-import uz.himoya.retention.SweepRule;
+import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.EmbeddedDatabase;
 
 /**

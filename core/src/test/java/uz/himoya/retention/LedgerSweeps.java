@@ -25,8 +25,10 @@ import uz.himoya.testing.Ledger;
 
 /**
  * Drives the sweep engine and the dry run on the ledger test app without Quarkus, as the retention function
- * does: a run record, then rules worked batch by batch on one connection. That connection is Himoya's, so the
- * ledger app must be in Himoya's server for now ({@code DemoStore.shareHimoyaServer(true)}, PartitionedSweepTest).
+ * does: a run record, then rules worked batch by batch, each batch on a store connection of its own. For
+ * these tests of the engine's partition and cursor logic the ledger app's schema sits in Himoya's server
+ * ({@code DemoStore.shareHimoyaServer(true)}, PartitionedSweepTest), so a test reads both with one query;
+ * StoreSweepTest and StoreSweepCrashTest run the same engine against stores on servers of their own.
  */
 final class LedgerSweeps {
     static final Secrets SECRETS = new Secrets(Base64.getEncoder().encodeToString(
@@ -35,25 +37,31 @@ final class LedgerSweeps {
     private LedgerSweeps() {
     }
 
-    /** The map's rules, compiled against the schema as it is now. */
-    static Map<String, SweepRule> rules(Connection c, String paymentsAction) throws SQLException {
+    /** The map's rules, compiled against the schema as it is now, each in the app's store "shop". */
+    static Map<String, PlannedRule> rules(Connection c, String paymentsAction) throws SQLException {
         PrivacyMap map = Ledger.validated(c, paymentsAction);
         Catalogue catalogue = Ledger.catalogue(c);
-        Map<String, SweepRule> rules = new LinkedHashMap<>();
-        RetentionPlanner.plan(map, catalogue, SECRETS.erasurePseudonymKey()).forEach(r -> rules.put(r.name(), r));
+        Map<String, PlannedRule> rules = new LinkedHashMap<>();
+        RetentionPlanner.plan(map, catalogue, SECRETS.erasurePseudonymKey())
+                .forEach(r -> rules.put(r.name(), PlannedRule.in(map.store("shop"), r)));
         return rules;
     }
 
     static Exclusions exclusions(Connection c, String paymentsAction) throws SQLException {
-        return new Exclusions(SECRETS, "ledger", new uz.himoya.store.postgres.PostgresSubjects(Ledger.validated(c, paymentsAction),
-                Ledger.catalogue(c)));
+        PrivacyMap map = Ledger.validated(c, paymentsAction);
+        return new Exclusions(SECRETS, "ledger", map.subjectStore(), new uz.himoya.store.postgres.PostgresSubjects(map, Ledger.catalogue(c)));
+    }
+
+    /** The ledger app's store is a schema of the shared embedded server, reached on connections of its own. */
+    static Connection store(PrivacyMap.Store store) throws SQLException {
+        return EmbeddedDatabase.dataSource().getConnection();
     }
 
     /** A new run of the given rules (all of the map's if none), worked to its end or its budget. */
     static RunView sweep(String paymentsAction, Instant asOf, boolean dryRun, int batchSize, Budget budget,
             String... only) {
         try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
-            Map<String, SweepRule> rules = select(rules(c, paymentsAction), only);
+            Map<String, PlannedRule> rules = select(rules(c, paymentsAction), only);
             UUID id = UUID.randomUUID();
             List<RunStore.RuleSpec> specs = new ArrayList<>();
             rules.values().forEach(r -> specs.add(new RunStore.RuleSpec(r.name(), r.action())));
@@ -75,7 +83,7 @@ final class LedgerSweeps {
         }
     }
 
-    private static RunView work(Connection c, UUID id, String paymentsAction, Map<String, SweepRule> rules,
+    private static RunView work(Connection c, UUID id, String paymentsAction, Map<String, PlannedRule> rules,
             int batchSize, Budget budget, Instant asOf) throws SQLException {
         Exclusions exclusions = exclusions(c, paymentsAction);
         Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
@@ -84,9 +92,9 @@ final class LedgerSweeps {
             RunView run = RunStore.get(c, id).orElseThrow();
             c.commit();
             if (run.dryRun()) {
-                new DryRun(clock).count(c, id, rules, exclusions);
+                new DryRun(clock).count(c, LedgerSweeps::store, id, rules, exclusions);
             } else {
-                new SweepEngine(batchSize, clock, SECRETS).work(c, id, rules, exclusions, budget);
+                new SweepEngine(batchSize, clock, SECRETS).work(c, LedgerSweeps::store, id, rules, exclusions, budget);
             }
             RunView done = RunStore.get(c, id).orElseThrow();
             c.commit();
@@ -96,11 +104,11 @@ final class LedgerSweeps {
         }
     }
 
-    private static Map<String, SweepRule> select(Map<String, SweepRule> rules, String... only) {
+    private static Map<String, PlannedRule> select(Map<String, PlannedRule> rules, String... only) {
         if (only.length == 0) {
             return rules;
         }
-        Map<String, SweepRule> out = new LinkedHashMap<>();
+        Map<String, PlannedRule> out = new LinkedHashMap<>();
         for (String name : only) {
             out.put(name, rules.get(name));
         }

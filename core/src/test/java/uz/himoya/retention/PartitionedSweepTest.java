@@ -38,8 +38,8 @@ class PartitionedSweepTest {
     static final String PAID = "SELECT string_agg(id::text, ',' ORDER BY id) FROM ledger_app.payments";
 
     /**
-     * The sweep engine still works the app's tables and its run records on one connection (issue 11 moves it
-     * onto the store's): until then the ledger app sits beside Himoya's tables, the old layout.
+     * The ledger app beside Himoya's tables, so a test reads both with one query (LedgerSweeps says why);
+     * StoreSweepTest runs the engine against stores on servers of their own.
      */
     @BeforeAll
     static void himoyaTables() {

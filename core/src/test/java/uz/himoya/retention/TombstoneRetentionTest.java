@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uz.himoya.store.AppRegistry;
+import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Rentals;
 

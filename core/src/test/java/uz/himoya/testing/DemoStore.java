@@ -18,8 +18,8 @@ import javax.sql.DataSource;
  * test chore that reads or writes app data goes through here. One per JVM; its files live under
  * target/pg-demo-store in tests and under the local run's own folder there.
  *
- * <p>{@link SharedServer} tests still see the old layout, the demo schema inside Himoya's server: while such a
- * test runs, this class answers with Himoya's server.
+ * <p>The sweep engine's partition tests (retention.PartitionedSweepTest) put the ledger test app beside
+ * Himoya's tables, to read both with one query: while they run, this class answers with Himoya's server.
  */
 public final class DemoStore {
     /** The connection name the demo maps' store uses (himoya.store."demo-shop".*). */
@@ -50,15 +50,15 @@ public final class DemoStore {
         }
     }
 
-    /** The server the demo apps' data is on now: its own, or Himoya's for a {@link SharedServer} test. */
+    /** The server the demo apps' data is on now: its own, or Himoya's while {@link #shareHimoyaServer} says so. */
     public static synchronized EmbeddedPostgres server() {
         return shared ? EmbeddedDatabase.get() : start(0, PgServer.buildDir().resolve("pg-demo-store"), null);
     }
 
     /**
      * Puts the test apps' data beside Himoya's tables (true), as it was before the stores moved out, or back in
-     * its own server (false, the default), dropping it from Himoya's database so that no test sees it there. Tests
-     * without Quarkus that need the old layout call it before and after (see {@link SharedServer}).
+     * its own server (false, the default), dropping it from Himoya's database so that no test sees it there. Only
+     * tests without Quarkus call it, before and after (PartitionedSweepTest).
      */
     public static synchronized void shareHimoyaServer(boolean share) {
         shared = share;

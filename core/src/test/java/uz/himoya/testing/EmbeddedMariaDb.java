@@ -69,8 +69,10 @@ public final class EmbeddedMariaDb {
                         .addArg("--character-set-server=utf8mb4")
                         .addArg("--collation-server=utf8mb4_unicode_ci")
                         .addArg("--default-time-zone=+00:00") // the demo's DATETIME columns hold UTC
-                        // Small buffers: the suite's data is tiny and the machine runs other builds.
-                        .addArg("--innodb-buffer-pool-size=64M")
+                        // Small buffers: the suite's data is tiny and the machine runs other builds. The
+                        // benchmarks ask for more (himoya.mariadb.buffer-pool, set before the first start).
+                        .addArg("--innodb-buffer-pool-size=" + System.getProperty("himoya.mariadb.buffer-pool",
+                                "64M"))
                         .addArg("--innodb-log-file-size=16M")
                         .addArg("--skip-log-bin");
                 if ("root".equals(System.getProperty("user.name"))) {

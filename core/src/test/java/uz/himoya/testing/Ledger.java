@@ -77,6 +77,8 @@ public final class Ledger {
                 CREATE TABLE ledger_app.events (id bigint PRIMARY KEY, customer_id bigint, page text,
                     at timestamptz NOT NULL);
                 CREATE TABLE ledger_app.events_archive () INHERITS (ledger_app.events);
+                CREATE TABLE ledger_app.himoya_ledger (request_id uuid NOT NULL, step text NOT NULL,
+                    counts text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (request_id, step));
                 """);
         sql.append("CREATE TABLE ledger_app.payments (id bigint NOT NULL, customer_id bigint, card_holder text,"
                 + " amount numeric(12, 2) NOT NULL, paid_at timestamptz NOT NULL"

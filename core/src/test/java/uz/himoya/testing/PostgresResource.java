@@ -7,22 +7,14 @@ import java.util.Map;
 /**
  * Two embedded PostgreSQL servers for @QuarkusTest classes (Dev Services need Docker): Himoya's own database
  * (its migrations run at start, nothing else is in it) and the demo apps' store (schema demo_app, seeded),
- * which the functions reach as any app's store, through himoya.store."demo-shop".*. Under the
- * {@link SharedServer} profile the demo schema sits in Himoya's server instead, as it did before the stores
- * moved out.
+ * which the functions reach as any app's store, through himoya.store."demo-shop".*.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
-    private boolean shared;
-
-    @Override
-    public void setContext(Context context) {
-        shared = SharedServer.uses(context.testProfile());
-    }
 
     @Override
     public Map<String, String> start() {
         EmbeddedDatabase.get();
-        DemoStore.shareHimoyaServer(shared);
+        DemoStore.shareHimoyaServer(false);
         DemoStore.loadDemo();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.datasource.jdbc.url", EmbeddedDatabase.jdbcUrl());

@@ -1,14 +1,10 @@
 package uz.himoya.retention;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
-import uz.himoya.testing.SharedServer;
 
-/**
- * The functions artifact exporting retentionSweep, with batches small enough for the demo data to need several.
- * On the old layout ({@link SharedServer}): the sweep still runs the app's SQL on Himoya's connection (issue 11)
- * until it moves onto the store's.
- */
-public class RetentionSweepProfile extends SharedServer {
+/** The functions artifact exporting retentionSweep, with batches small enough for the demo data to need several. */
+public class RetentionSweepProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("quarkus.funqy.export", "retentionSweep", "himoya.retention.batch-size", "4");

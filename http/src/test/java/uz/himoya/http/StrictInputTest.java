@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
-import uz.himoya.testing.SharedServer;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
 
@@ -37,7 +35,6 @@ import uz.himoya.testing.SqsResource;
 @QuarkusTest
 // shouldAnswer422_whenStoredTextHoldsNul registers a breach, whose resolution still reads the app's subjects on
 // Himoya's connection (issue 11, part 6): old layout until it moves.
-@TestProfile(SharedServer.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -19,14 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
-import uz.himoya.testing.SharedServer;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
 
 /** Retention runs over HTTP (ops key): start a sweep or a dry run, read the records. */
 @QuarkusTest
 // The retention sweep still runs the app's SQL on Himoya's connection (issue 11): old layout until it moves.
-@TestProfile(SharedServer.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)

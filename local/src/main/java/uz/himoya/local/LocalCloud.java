@@ -43,17 +43,14 @@ public final class LocalCloud {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        // Until the retention sweep and breach resolution reach the app's store (issue 11), their walk-throughs
-        // need the demo app's tables beside Himoya's: --shared-demo-store, the layout before.
-        boolean shared = List.of(args).contains("--shared-demo-store");
         Path work = Files.createDirectories(root.resolve("local-data"));
         // The servers' binaries, unpacked once beside the build (local-data is emptied at every start).
         Path binaries = root.resolve("local/target/embedded-servers");
-        Map<String, String> servers = LocalServices.functionConfig(shared);
+        Map<String, String> servers = LocalServices.functionConfig();
         // The user's own apps (local/apps.local.properties), checked before anything starts.
         Optional<LocalApps> own = LocalApps.load(root, List.of("demo"), List.of(DEMO_KEY, OPS_KEY),
                 LocalServices.CONNECTIONS);
-        LocalServices.start(root, binaries, shared);
+        LocalServices.start(root, binaries);
         if (own.isPresent()) {
             own.get().startEmbedded(binaries.resolve("postgresql"));
         }

@@ -64,24 +64,11 @@ public final class LocalServices {
      * servers' binaries are unpacked into binaries once. They stop when the JVM exits.
      */
     public static void start(Path root, Path binaries) throws Exception {
-        start(root, binaries, false);
-    }
-
-    /**
-     * As {@link #start(Path, Path)}; sharedDemoStore puts the demo app's schema into Himoya's server instead of
-     * a server of its own (./run-local --shared-demo-store), the layout before issue 11, for the retention and
-     * breach walk-throughs while those two workflows still run the app's SQL on Himoya's connection.
-     */
-    public static void start(Path root, Path binaries, boolean sharedDemoStore) throws Exception {
         Path servers = root.resolve("local-data/servers");
         Path mailbox = Files.createDirectories(root.resolve("local-mailbox"));
         // The demo app's data in a server of its own: Himoya's database holds only Himoya's tables.
         EmbeddedDatabase.start(PG_PORT, servers.resolve("himoya-pg"), binaries.resolve("postgresql"));
-        if (sharedDemoStore) {
-            DemoStore.shareHimoyaServer(true);
-        } else {
-            DemoStore.start(STORE_PORT, servers.resolve("demo-pg"), binaries.resolve("postgresql"));
-        }
+        DemoStore.start(STORE_PORT, servers.resolve("demo-pg"), binaries.resolve("postgresql"));
         DemoStore.loadDemo();
         EmbeddedMariaDb.start(MARIADB_PORT, servers.resolve("demo-mariadb"), binaries.resolve("mariadb"));
         EmbeddedMariaDb.loadDemoStore(); // the demo data, the DBA's ledger table, Himoya's user and its grants
@@ -89,9 +76,7 @@ public final class LocalServices {
         LocalMailbox.attach(smtp, mailbox);
         smtp.start();
         System.out.println("[local] PostgreSQL for Himoya's tables on 127.0.0.1:" + PG_PORT);
-        System.out.println(sharedDemoStore
-                ? "[local] the demo app's store is Himoya's PostgreSQL (schema demo_app; --shared-demo-store)"
-                : "[local] PostgreSQL for the demo app's store on 127.0.0.1:" + STORE_PORT + " (schema demo_app)");
+        System.out.println("[local] PostgreSQL for the demo app's store on 127.0.0.1:" + STORE_PORT + " (schema demo_app)");
         System.out.println("[local] MariaDB for the demo-kg app's store on 127.0.0.1:" + MARIADB_PORT
                 + " (database " + EmbeddedMariaDb.DEMO + ", user " + KG_USER + ")");
         System.out.println("[local] SMTP on 127.0.0.1:" + SMTP_PORT + ", mail written to " + mailbox);
@@ -108,17 +93,12 @@ public final class LocalServices {
      * (himoya.store."demo-shop".* and "demo-kg".*), without TLS, which only the local run and the tests allow.
      */
     public static Map<String, String> functionConfig() {
-        return functionConfig(false);
-    }
-
-    /** As {@link #functionConfig()}, the demo app's store in Himoya's server where sharedDemoStore. */
-    public static Map<String, String> functionConfig(boolean sharedDemoStore) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres");
         p.put("quarkus.datasource.username", "postgres");
         p.put("quarkus.datasource.password", "postgres");
         p.put("himoya.store-plaintext-allowed", "true");
-        p.putAll(DemoStore.config(DemoStore.CONNECTION, "127.0.0.1", sharedDemoStore ? PG_PORT : STORE_PORT));
+        p.putAll(DemoStore.config(DemoStore.CONNECTION, "127.0.0.1", STORE_PORT));
         String kg = "himoya.store.\"" + KG_CONNECTION + "\".";
         p.put(kg + "host", "127.0.0.1");
         p.put(kg + "port", Integer.toString(MARIADB_PORT));

@@ -30,7 +30,7 @@ import uz.himoya.erasure.strategy.TombstoneStrategy;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.retention.SweepRule;
+import uz.himoya.store.port.SweepRule;
 
 /**
  * The retention rules of a validated map for a MySQL 8 / MariaDB 10.6+ store, as {@link SweepRule}s: the
@@ -39,7 +39,7 @@ import uz.himoya.retention.SweepRule;
  * <pre>
  * SELECT pk..., column FROM db.t AS t WHERE column &lt; ? [AND ...] [AND (column, pk) &gt; cursor]
  *  ORDER BY column, pk LIMIT ? FOR UPDATE SKIP LOCKED
- * DELETE t FROM db.t AS t WHERE (t.pk...) IN ((?...), ...)      -- or UPDATE ... SET strategies
+ * DELETE FROM db.t WHERE (db.t.pk...) IN ((?...), ...)    -- or UPDATE db.t AS t SET strategies WHERE (t.pk...) IN ...
  * </pre>
  *
  * The rows are picked and locked by their primary key, then changed by exactly those keys in one
@@ -127,6 +127,7 @@ public final class MysqlRetention {
         }
         List<Object> changeParams = new ArrayList<>();
         String change;
+        String changeKeys;
         String action;
         String target = qualified(database, t.name()) + " AS t";
         if (r.action() instanceof PrivacyMap.Anonymize a) {
@@ -141,9 +142,16 @@ public final class MysqlRetention {
             }
             filter.append(" AND NOT (").append(String.join(" AND ", done)).append(")");
             change = "UPDATE " + target + " SET " + String.join(", ", sets) + " WHERE ";
+            changeKeys = String.join(", ", key.stream().map(KeyPart::sql).toList());
         } else {
             action = "DELETE";
-            change = "DELETE t FROM " + target + " WHERE ";
+            // The single-table form, its columns named through the table (it takes no alias in MariaDB): the
+            // multi-table form (DELETE t FROM ... AS t) makes MariaDB turn an IN list of 1,000 values or more
+            // into a derived table it joins (in_predicate_conversion_threshold), where the single-table form
+            // reads the primary key's ranges directly; a batch of 5,000 took about twice as long that way.
+            String table = qualified(database, t.name());
+            change = "DELETE FROM " + table + " WHERE ";
+            changeKeys = String.join(", ", pk.stream().map(p -> table + "." + MysqlDialect.quote(p)).toList());
         }
         // A table's tombstone is nobody's row: no sweep picks it (deleting it would fail on every kept row
         // pointing at it).
@@ -153,7 +161,7 @@ public final class MysqlRetention {
         });
         return new Rule(t.name(), action, r.reason(), target, column("t", r.column()), key, List.copyOf(cutoffs),
                 List.copyOf(timestamps), filter.toString(), List.copyOf(filterParams), owner(map, catalogue, database, t),
-                change, List.copyOf(changeParams), map.app().jurisdiction().zone());
+                change, changeKeys, List.copyOf(changeParams), map.app().jurisdiction().zone());
     }
 
     /**
@@ -282,12 +290,13 @@ public final class MysqlRetention {
         private final List<Object> filterParams;
         private final Owner owner;
         private final String change;
+        private final String changeKeys;
         private final List<Object> changeParams;
         private final ZoneId zone;
 
         Rule(String name, String action, String reason, String from, String column, List<KeyPart> key,
                 List<TemporalAmount> cutoffs, List<Boolean> timestampCutoffs, String filter, List<Object> filterParams,
-                Owner owner, String change, List<Object> changeParams, ZoneId zone) {
+                Owner owner, String change, String changeKeys, List<Object> changeParams, ZoneId zone) {
             this.name = name;
             this.action = action;
             this.reason = reason;
@@ -300,6 +309,7 @@ public final class MysqlRetention {
             this.filterParams = filterParams;
             this.owner = owner;
             this.change = change;
+            this.changeKeys = changeKeys;
             this.changeParams = changeParams;
             this.zone = zone;
         }
@@ -372,7 +382,7 @@ public final class MysqlRetention {
                 return new Batch(0, 0, Optional.empty());
             }
             String one = key.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(key.size(), "?")) + ")";
-            String sql = change + (key.size() == 1 ? keys : "(" + keys + ")") + " IN ("
+            String sql = change + (key.size() == 1 ? changeKeys : "(" + changeKeys + ")") + " IN ("
                     + String.join(", ", Collections.nCopies(picked.size(), one)) + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;

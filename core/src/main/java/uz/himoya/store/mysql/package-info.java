@@ -6,7 +6,7 @@
  * <li>{@link uz.himoya.store.mysql.MysqlCatalogue}: information_schema as a {@link uz.himoya.catalogue.Catalogue}
  * (schema = database), so CatalogueValidator validates and orders a map as for PostgreSQL.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlErasure}: a subject's erasure, one guarded change per table.</li>
- * <li>{@link uz.himoya.store.mysql.MysqlRetention}: retention rules as {@link uz.himoya.retention.SweepRule}s.</li>
+ * <li>{@link uz.himoya.store.mysql.MysqlRetention}: retention rules as {@link uz.himoya.store.port.SweepRule}s.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlSubjects}: the subject by key or e-mail.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlAffectedSubjects}: a breach selection's subjects in keyset pages
  * (the uz.himoya.store.port.AffectedSubjects port).</li>

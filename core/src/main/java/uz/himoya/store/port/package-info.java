@@ -1,15 +1,16 @@
 /**
  * The ports through which the workflows reach an app's own store, whatever SQL it speaks (issue 11): read its
- * catalogue, find a subject, erase a subject's rows, stream the subjects a breach reaches. One
- * implementation per kind of store lives beside it ({@code uz.himoya.store.postgres}, {@code uz.himoya.store.mysql}); {@link uz.himoya.store.StoreDialects}
- * picks one by the map's {@code kind}. Nothing here depends on a workflow package, so the dialects do not
- * either.
+ * catalogue, find a subject, erase a subject's rows, sweep a retention rule's batches, stream the subjects a
+ * breach reaches. One implementation per kind of store lives beside it ({@code uz.himoya.store.postgres},
+ * {@code uz.himoya.store.mysql}); {@link uz.himoya.store.StoreDialects} picks one by the map's {@code kind}.
+ * Nothing here depends on a workflow package, so the dialects do not either.
  *
  * <ul>
  * <li>{@link uz.himoya.store.port.AffectedSubjects}: the subjects a breach selection reaches, in keyset pages
  * from the store holding the subject table, and their count per stored locale.</li>
  * <li>{@link uz.himoya.store.port.ReadSnapshot}: one read-only REPEATABLE READ transaction over several
  * statements on a store connection.</li>
+ * <li>{@link uz.himoya.store.port.SweepRule}: a retention rule's batch and dry-run count.</li>
  * </ul>
  */
 package uz.himoya.store.port;

@@ -22,7 +22,7 @@ import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapException;
 import uz.himoya.privacymap.PrivacyMapParser;
-import uz.himoya.retention.SweepRule;
+import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.Accounts;
 import uz.himoya.testing.EmbeddedMariaDb;
 

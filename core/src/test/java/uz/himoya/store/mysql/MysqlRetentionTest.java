@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.retention.SweepRule;
+import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.EmbeddedMariaDb;
 
 /** The demo map's retention rules swept in batches on a real MariaDB. */

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import uz.himoya.retention.SweepRule;
+import uz.himoya.store.port.SweepRule;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.testing.EmbeddedMariaDb;
 import uz.himoya.testing.Rentals;

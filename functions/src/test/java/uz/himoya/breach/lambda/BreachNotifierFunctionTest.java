@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -23,7 +24,6 @@ import uz.himoya.breach.BreachCommand;
 import uz.himoya.breach.BreachService;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
-import uz.himoya.testing.SharedServer;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
 
@@ -37,11 +37,9 @@ class BreachNotifierFunctionTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Deploys this artifact as the notifier, as QUARKUS_FUNQY_EXPORT=breachNotifier does in AWS. On the old
-     * layout ({@link SharedServer}): breach resolution still reads the app's subjects on Himoya's connection
-     * (issue 11, part 6) until it moves onto the store's.
+     * Deploys this artifact as the notifier, as QUARKUS_FUNQY_EXPORT=breachNotifier does in AWS.
      */
-    public static class ExportNotifier extends SharedServer {
+    public static class ExportNotifier implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.funqy.export", "breachNotifier", "himoya.breach.batch-size", "2");

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -29,7 +28,6 @@ import uz.himoya.queue.QueueMessage;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
 import uz.himoya.testing.PostgresResource;
-import uz.himoya.testing.SharedServer;
 import uz.himoya.testing.SmtpResource;
 import uz.himoya.testing.SqsResource;
 import uz.himoya.testing.TestClock;
@@ -40,7 +38,6 @@ import uz.himoya.testing.TestClock;
  */
 @QuarkusTest
 // Breach resolution still reads the app's subjects on Himoya's connection (issue 11, part 6): old layout until it moves.
-@TestProfile(SharedServer.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SmtpResource.class)
 @QuarkusTestResource(SqsResource.class)

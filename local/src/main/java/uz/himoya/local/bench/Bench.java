@@ -31,14 +31,6 @@ final class Bench {
         DemoStore.start(0, SERVERS.resolve("demo-pg"), BINARIES);
     }
 
-    /**
-     * The demo app's tables beside Himoya's, in Himoya's server: for the benchmarks of the workflows that still
-     * run the app's SQL on Himoya's connection (retention sweeps, breach resolution; issue 11 moves them).
-     */
-    static void shareHimoyaServer() {
-        startHimoyaServer();
-        DemoStore.shareHimoyaServer(true);
-    }
 
     /** The CPU's model name from /proc/cpuinfo, for the header every benchmark prints. */
     static String cpuModel() {

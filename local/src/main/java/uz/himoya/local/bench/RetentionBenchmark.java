@@ -29,11 +29,11 @@ import uz.himoya.catalogue.Catalogue;
 import uz.himoya.retention.Budget;
 import uz.himoya.retention.Exclusions;
 import uz.himoya.retention.MapRule;
+import uz.himoya.retention.PlannedRule;
 import uz.himoya.retention.RetentionPlanner;
 import uz.himoya.retention.RunStore;
 import uz.himoya.retention.RunView;
 import uz.himoya.retention.SweepEngine;
-import uz.himoya.retention.SweepRule;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.EmbeddedDatabase;
 
@@ -42,9 +42,9 @@ import uz.himoya.testing.EmbeddedDatabase;
  *
  * <p>demo_app.access_logs holds 2,000,000 rows, every other one past the demo map's 90-day retention
  * (1,000,000 to remove), over 200 users, with the demo schema's index on accessed_at. Himoya runs the real
- * sweep path (SweepEngine on one connection: the per-rule advisory lock, the exclusions read in every
- * batch, the keyset batch statement compiled from privacy-maps/demo.yaml, and the progress row written in
- * each batch's transaction). The baseline is what a careful developer would write by hand: {@code DELETE ...
+ * sweep path (SweepEngine: the per-rule advisory lock, the exclusions read in every batch, the keyset batch
+ * statement compiled from privacy-maps/demo.yaml run on the store's own connection with its ledger row in the
+ * store's transaction, then the progress row in Himoya's; here the store is a schema of the same server). The baseline is what a careful developer would write by hand: {@code DELETE ...
  * WHERE id IN (SELECT id ... WHERE accessed_at < cutoff AND id > last ORDER BY id LIMIT n)} and commit, until a
  * batch comes back short.
  * Both use the same batch size and cut-off. Runs alternate (Himoya, baseline, ...); before every run the
@@ -80,22 +80,23 @@ public final class RetentionBenchmark {
     }
 
     private static void run(int warmUp, int measured, int batch) throws Exception {
-        System.out.println("[bench] starting embedded PostgreSQL and the demo schema ...");
-        // The sweep engine works the app's rows and its run records on one connection: until issue 11 moves it
-        // onto the store's, the demo tables sit beside Himoya's here.
-        Bench.shareHimoyaServer();
+        System.out.println("[bench] starting Himoya's embedded PostgreSQL and the demo app's store (a second one) ...");
+        // As deployed: the app's rows in its own store, Himoya's run records in Himoya's database.
+        Bench.startHimoyaServer();
+        Bench.startDemoStore();
         DemoStore.loadDemo();
         EmbeddedDatabase.run("db/migration/V1__deletion.sql");
         EmbeddedDatabase.run("db/migration/V3__retention.sql");
         EmbeddedDatabase.run("db/migration/V4__row_identity.sql");
         DataSource ds = EmbeddedDatabase.dataSource();
+        DataSource storeDs = DemoStore.dataSource();
         Secrets secrets = new Secrets(Base64.getEncoder().encodeToString(new byte[32]), new SecureRandom());
-        try (Connection admin = ds.getConnection(); Connection himoyaConnection = ds.getConnection();
-                Connection baselineConnection = ds.getConnection()) {
+        try (Connection admin = storeDs.getConnection(); Connection himoyaAdmin = ds.getConnection();
+                Connection himoyaConnection = ds.getConnection(); Connection baselineConnection = storeDs.getConnection()) {
             exec(admin, "INSERT INTO demo_app.users (id, full_name, email) SELECT 3000 + u, 'User ' || u,"
                     + " 'user' || u || '@bench.example' FROM generate_series(1, " + USERS + ") u");
-            AppRegistry.CompiledApp app = AppRegistry.compile(himoyaConnection, "demo", PSEUDONYM_KEY);
-            MapRule rule = RetentionPlanner.plan(app.map(), Catalogue.load(himoyaConnection, "demo_app"),
+            AppRegistry.CompiledApp app = AppRegistry.compile(admin, "demo", PSEUDONYM_KEY);
+            MapRule rule = RetentionPlanner.plan(app.map(), Catalogue.load(admin, "demo_app"),
                     PSEUDONYM_KEY).stream().filter(r -> r.name().equals("access_logs")).findFirst().orElseThrow();
             SweepEngine engine = new SweepEngine(batch, Clock.systemUTC(), secrets);
             Sweep himoya = (c, asOf) -> {
@@ -104,8 +105,9 @@ public final class RetentionBenchmark {
                 RunStore.create(c, new RunView(run, "demo", "ops", false, true, asOf, "RUNNING", asOf, null, 1, 0,
                         List.of()), List.of(new RunStore.RuleSpec(rule.name(), rule.action())));
                 c.setAutoCommit(false);
-                engine.work(c, run, Map.<String, SweepRule>of(rule.name(), rule), new Exclusions(secrets, "demo",
-                        app.subjects()), new Budget(() -> Duration.ofHours(1), Duration.ZERO));
+                engine.work(c, store -> storeDs.getConnection(), run, Map.of(rule.name(), PlannedRule.in(
+                        app.map().store("shop"), rule)), new Exclusions(secrets, "demo", app.map().subjectStore(),
+                        app.subjects()::find), new Budget(() -> Duration.ofHours(1), Duration.ZERO));
                 long rows = RunStore.get(c, run).orElseThrow().rules().get(0).rowsAffected();
                 c.commit(); // no transaction left open: the next seed truncates the run tables
                 return rows;
@@ -118,8 +120,8 @@ public final class RetentionBenchmark {
             double[] h = new double[measured];
             double[] b = new double[measured];
             for (int i = -warmUp; i < measured; i++) {
-                double hm = timed(admin, himoyaConnection, himoya, ends, 0);
-                double bm = timed(admin, baselineConnection, baseline, ends, 1);
+                double hm = timed(admin, himoyaAdmin, himoyaConnection, himoya, ends, 0);
+                double bm = timed(admin, himoyaAdmin, baselineConnection, baseline, ends, 1);
                 if (i >= 0) {
                     h[i] = hm;
                     b[i] = bm;
@@ -161,9 +163,9 @@ public final class RetentionBenchmark {
     }
 
     /** Re-seeds (untimed), runs one sweep, checks what it left; returns milliseconds. */
-    private static double timed(Connection admin, Connection c, Sweep sweep, String[] ends, int side)
-            throws SQLException {
-        seed(admin);
+    private static double timed(Connection admin, Connection himoyaAdmin, Connection c, Sweep sweep, String[] ends,
+            int side) throws SQLException {
+        seed(admin, himoyaAdmin);
         Instant asOf = Instant.now();
         long start = System.nanoTime();
         long rows = sweep.run(c, asOf);
@@ -182,9 +184,10 @@ public final class RetentionBenchmark {
      * 2,000,000 access logs: odd ids 91 to 120 days old (expired), even ids within the last 23 days, in time
      * order within each half, over 200 users. Fixed values, so every seed is the same table.
      */
-    private static void seed(Connection admin) throws SQLException {
+    private static void seed(Connection admin, Connection himoyaAdmin) throws SQLException {
         System.out.println("[bench] seeding " + ROWS + " rows ...");
-        exec(admin, "TRUNCATE demo_app.access_logs; TRUNCATE retention_run CASCADE");
+        exec(admin, "TRUNCATE demo_app.access_logs, demo_app.himoya_ledger");
+        exec(himoyaAdmin, "TRUNCATE retention_run CASCADE");
         exec(admin, """
                 INSERT INTO demo_app.access_logs (id, user_id, ip, user_agent, page, accessed_at)
                 SELECT g, 3001 + g %% %2$d, ('10.' || (g / 65536) %% 256 || '.' || (g / 256) %% 256 || '.' || g %% 256)::inet,

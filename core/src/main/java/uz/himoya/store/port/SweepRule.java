@@ -1,4 +1,4 @@
-package uz.himoya.retention;
+package uz.himoya.store.port;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One thing a retention sweep removes: a mapped table's retention rule ({@link MapRule}) or one of Himoya's
- * own housekeeping rules ({@link OwnRule}). A rule works in set-based batches on a connection whose
- * transaction the caller owns, so a batch and the progress recorded for it commit together.
+ * One thing a retention sweep removes, as the store port sees it: a mapped table's retention rule in one
+ * dialect (uz.himoya.retention.MapRule for PostgreSQL, uz.himoya.store.mysql.MysqlRetention.Rule for MySQL and
+ * MariaDB) or one of Himoya's own housekeeping rules (uz.himoya.retention.OwnRule). A rule works in set-based
+ * batches on a connection to the database that holds its rows, in a transaction the caller owns: the caller
+ * commits the batch together with the record of it (for an app store, a row in the store's himoya_ledger).
+ *
+ * <p>A rule never reads Himoya's own tables: what it must leave alone comes in the {@link Scope} as values.
  *
  * <pre>{@code
- * SweepRule.Batch b = rule.batch(c, new SweepRule.Scope("demo", asOf, List.of()), Optional.empty(), 5000);
+ * SweepRule.Batch b = rule.batch(store, new SweepRule.Scope("demo", asOf, List.of("1005")), Optional.empty(), 5000);
  * }</pre>
  */
 public interface SweepRule {
@@ -37,14 +41,18 @@ public interface SweepRule {
 
     /**
      * What a batch needs to know: whose rows, as of when (all cut-offs are computed from asOf, fixed for a
-     * run), and the subject keys that must not be touched.
+     * run), and the subject keys that must not be touched (computed by the caller from Himoya's own records:
+     * never joined in SQL, since Himoya's tables and the app's live in different databases).
      */
     record Scope(String appId, Instant asOf, List<String> excludedKeys) {
+        public Scope {
+            excludedKeys = List.copyOf(excludedKeys);
+        }
     }
 
     /**
      * Where a rule's keyset walk stands: the retention column's value (as text) and the last row's identity
-     * (uz.himoya.db.RowIdentity: its primary key, or tableoid and ctid), each part as text.
+     * (its primary key, or on PostgreSQL tableoid and ctid), each part as text.
      */
     record Cursor(String value, List<String> key) {
         public Cursor {
@@ -54,7 +62,7 @@ public interface SweepRule {
 
     /**
      * picked: rows selected (and locked); affected: rows changed, always equal to picked (a batch where they
-     * differ is refused by uz.himoya.db.RowGuard and rolled back); last: the new cursor, if any row was picked.
+     * differ is refused by the row guard and rolled back); last: the new cursor, if any row was picked.
      */
     record Batch(long picked, long affected, Optional<Cursor> last) {
     }

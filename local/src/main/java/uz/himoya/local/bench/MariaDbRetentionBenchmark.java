@@ -1,0 +1,279 @@
+package uz.himoya.local.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static uz.himoya.local.bench.Bench.cpuModel;
+import static uz.himoya.local.bench.Bench.exec;
+import static uz.himoya.local.bench.Bench.percentile;
+import static uz.himoya.local.bench.Bench.queryString;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import uz.himoya.crypto.Secrets;
+import uz.himoya.catalogue.Catalogue;
+import uz.himoya.privacymap.CatalogueValidator;
+import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.privacymap.PrivacyMapParser;
+import uz.himoya.retention.Budget;
+import uz.himoya.retention.Exclusions;
+import uz.himoya.retention.PlannedRule;
+import uz.himoya.retention.RunStore;
+import uz.himoya.retention.RunView;
+import uz.himoya.retention.SweepEngine;
+import uz.himoya.store.Ledger;
+import uz.himoya.store.mysql.MysqlCatalogue;
+import uz.himoya.store.mysql.MysqlRetention;
+import uz.himoya.store.mysql.MysqlSubjects;
+import uz.himoya.testing.EmbeddedDatabase;
+import uz.himoya.testing.EmbeddedMariaDb;
+
+/**
+ * How fast Himoya's retention sweep removes expired rows from an app's MariaDB store, against a hand-written
+ * batched DELETE loop on the same store, in the same run (issue 11's benchmark: within 1.3x).
+ *
+ * <p>demo_kg.access_logs (the demo app on the embedded MariaDB 11.4) holds 2,000,000 rows, every other one past
+ * the demo map's 90-day retention (1,000,000 to remove), over 200 users, with the demo schema's index on
+ * accessed_at. Himoya runs the real path with the app's store apart from its own database: SweepEngine with
+ * Himoya's run record, locks and exclusions on the embedded PostgreSQL, and on MariaDB the MysqlRetention rule
+ * compiled from privacy-maps/demo.yaml (a keyset pick with FOR UPDATE SKIP LOCKED, a guarded DELETE by primary
+ * key) with its ledger row, one store transaction per batch, then the run record's progress on PostgreSQL.
+ * The baseline is what a careful developer writes by hand on MariaDB: {@code DELETE FROM access_logs WHERE
+ * accessed_at < ? AND id > ? ORDER BY id LIMIT n RETURNING id}, committed per batch, walking the primary key
+ * with a keyset until a batch comes back short. Same batch size and cut-off; runs alternate (Himoya,
+ * baseline, ...), and before every run the table is re-seeded and analyzed (untimed).
+ *
+ * <p>Usage: {@code bin/bench-retention-mariadb [warm-up pairs, default 1] [measured pairs, default 3] [batch,
+ * default 5000]}. Exits 0 whatever the ratio: a measurement, not a test. It fails loudly if the two leave
+ * different tables, because then the numbers would compare different work.
+ */
+public final class MariaDbRetentionBenchmark {
+    private static final int ROWS = 2_000_000;
+    private static final int USERS = 200;
+    private static final double GOAL = 1.30;
+    private static final String DB = EmbeddedMariaDb.DEMO;
+
+    private interface Sweep {
+        long run(Instant asOf) throws SQLException;
+    }
+
+    private MariaDbRetentionBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmUp = arg(args, 0, 1);
+        int measured = Math.max(1, arg(args, 1, 3));
+        int batch = Math.max(1, arg(args, 2, 5000));
+        try {
+            run(warmUp, measured, batch);
+        } finally {
+            EmbeddedMariaDb.stop();
+            EmbeddedDatabase.stop();
+        }
+        System.exit(0); // the goal never sets the exit code; the embedded servers' threads must not linger
+    }
+
+    private static void run(int warmUp, int measured, int batch) throws Exception {
+        System.out.println("[bench] starting embedded PostgreSQL (Himoya's tables) and MariaDB (the app's store) ...");
+        EmbeddedDatabase.get();
+        EmbeddedDatabase.migrateHimoya();
+        // The table and its index (about 400 MB) fit in memory, as a production store's hot tables would.
+        System.setProperty("himoya.mariadb.buffer-pool", "1G");
+        EmbeddedMariaDb.get();
+        EmbeddedMariaDb.loadDemo();
+        Secrets secrets = new Secrets(Base64.getEncoder().encodeToString(new byte[32]), new SecureRandom());
+        try (Connection admin = EmbeddedMariaDb.connect(DB); Connection himoya = EmbeddedDatabase.dataSource()
+                .getConnection(); Connection baselineConnection = EmbeddedMariaDb.connect(DB)) {
+            PrivacyMap parsed = map();
+            Ledger.create(admin, parsed.store("shop"));
+            exec(admin, "INSERT INTO users (id, full_name, email) SELECT 3000 + seq, CONCAT('User ', seq),"
+                    + " CONCAT('user', seq, '@bench.example') FROM seq_1_to_" + USERS);
+            Catalogue catalogue = MysqlCatalogue.load(admin, DB);
+            PrivacyMap map = CatalogueValidator.validate(parsed, catalogue);
+            MysqlRetention.Rule rule = MysqlRetention.plan(map, "shop", catalogue, secrets.erasurePseudonymKey())
+                    .stream().filter(r -> r.name().equals("access_logs")).findFirst().orElseThrow();
+            PlannedRule planned = PlannedRule.in(map.store("shop"), rule);
+            MysqlSubjects subjects = new MysqlSubjects(map, catalogue);
+            SweepEngine engine = new SweepEngine(batch, Clock.systemUTC(), secrets);
+            himoya.setAutoCommit(true);
+            Sweep himoyaSweep = asOf -> {
+                UUID run = UUID.randomUUID();
+                RunStore.create(himoya, new RunView(run, "demo", "ops", false, true, asOf, "RUNNING", asOf, null, 1, 0,
+                        List.of()), List.of(new RunStore.RuleSpec(rule.name(), rule.action())));
+                himoya.setAutoCommit(false);
+                try {
+                    engine.work(himoya, store -> EmbeddedMariaDb.connect(DB), run, Map.of(rule.name(), planned),
+                            new Exclusions(secrets, "demo", map.subjectStore(), subjects::find),
+                            new Budget(() -> Duration.ofHours(1), Duration.ZERO));
+                    long rows = RunStore.get(himoya, run).orElseThrow().rules().get(0).rowsAffected();
+                    himoya.commit();
+                    return rows;
+                } finally {
+                    himoya.setAutoCommit(true);
+                }
+            };
+            baselineConnection.setAutoCommit(false);
+            Sweep baseline = asOf -> handWritten(baselineConnection, rule.cutoff(asOf), batch);
+
+            String[] ends = new String[2];
+            double[] h = new double[measured];
+            double[] b = new double[measured];
+            for (int i = -warmUp; i < measured; i++) {
+                double hm = timed(admin, himoyaSweep, ends, 0);
+                double bm = timed(admin, baseline, ends, 1);
+                if (i >= 0) {
+                    h[i] = hm;
+                    b[i] = bm;
+                }
+                System.out.printf("[bench] round %d: Himoya %.0f ms, baseline %.0f ms%n", i, hm, bm);
+            }
+            report(admin, warmUp, measured, batch, h, b);
+        }
+    }
+
+    /**
+     * The baseline: a batched DELETE loop as a careful developer writes it on MariaDB, one transaction per
+     * batch, walking the primary key with a keyset (id &gt; last) so no batch re-reads what earlier ones
+     * removed; RETURNING (MariaDB's) gives the last id without a second statement.
+     */
+    private static long handWritten(Connection c, Instant cutoff, int batch) throws SQLException {
+        long total = 0;
+        long last = 0;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM access_logs WHERE accessed_at < ? AND id > ?"
+                + " ORDER BY id LIMIT ? RETURNING id")) {
+            while (true) {
+                ps.setObject(1, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                ps.setLong(2, last);
+                ps.setInt(3, batch);
+                int n = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        n++;
+                        last = Math.max(last, rs.getLong(1));
+                    }
+                }
+                c.commit();
+                total += n;
+                if (n < batch) {
+                    return total;
+                }
+            }
+        }
+    }
+
+    /** Re-seeds (untimed), runs one sweep, checks what it left; returns milliseconds. */
+    private static double timed(Connection admin, Sweep sweep, String[] ends, int side) throws SQLException {
+        seed(admin);
+        Instant asOf = Instant.now();
+        long start = System.nanoTime();
+        long rows = sweep.run(asOf);
+        double ms = (System.nanoTime() - start) / 1e6;
+        String end = queryString(admin, "SELECT CONCAT(count(*), ':', sum(id), ':', sum(accessed_at < UTC_TIMESTAMP(6)"
+                + " - INTERVAL 90 DAY)) FROM access_logs");
+        if (rows != ROWS / 2 || !end.equals(ends[1 - side] == null ? end : ends[1 - side])) {
+            throw new IllegalStateException("the two sweeps do not do the same work: " + (side == 0 ? "Himoya"
+                    : "baseline") + " removed " + rows + " rows and left " + end + "; the other left " + ends[1 - side]);
+        }
+        ends[side] = end;
+        return ms;
+    }
+
+    /**
+     * 2,000,000 access logs: odd ids 91 to 114 days old (expired), even ids within the last 23 days, in time
+     * order within each half, over 200 users. Fixed values, so every seed is the same table.
+     */
+    private static void seed(Connection admin) throws SQLException {
+        System.out.println("[bench] seeding " + ROWS + " rows ...");
+        exec(admin, "TRUNCATE access_logs");
+        exec(admin, "TRUNCATE " + Ledger.TABLE);
+        exec(admin, """
+                INSERT INTO access_logs (id, user_id, ip, user_agent, page, accessed_at)
+                SELECT seq, 3001 + seq %% %2$d, CONCAT('10.', (seq DIV 65536) %% 256, '.', (seq DIV 256) %% 256, '.',
+                       seq %% 256), 'Mozilla/5.0 (Android 14)', CONCAT('/catalog/', seq %% 1000),
+                       IF(seq %% 2 = 1, UTC_TIMESTAMP(6) - INTERVAL 91 DAY - INTERVAL seq SECOND,
+                          UTC_TIMESTAMP(6) - INTERVAL seq SECOND)
+                  FROM seq_1_to_%1$d""".formatted(ROWS, USERS));
+        exec(admin, "ANALYZE TABLE access_logs");
+    }
+
+    /** The demo map (privacy-maps/demo.yaml) on database demo_kg, as the MariaDB demo app uses it. */
+    private static PrivacyMap map() {
+        String yaml;
+        try (InputStream in = MariaDbRetentionBenchmark.class.getClassLoader()
+                .getResourceAsStream("privacy-maps/demo.yaml")) {
+            yaml = new String(in.readAllBytes(), UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        PrivacyMap map = PrivacyMapParser.parse("privacy-maps/demo.yaml", yaml.replace("schema: demo_app",
+                "schema: " + DB).replace("kind: postgresql", "kind: mariadb"));
+        // demo_kg's PascalCase table refers to users; the parser takes lower-case names only
+        List<PrivacyMap.Table> tables = new ArrayList<>(map.tables());
+        tables.add(new PrivacyMap.Table("CustomerNotes", 999, "shop", "CustomerId", Optional.empty(), "id",
+                Map.of("NoteText", "content.free-text"), new PrivacyMap.Delete(), Optional.empty()));
+        return map.withTables(tables);
+    }
+
+    private static void report(Connection admin, int warmUp, int measured, int batch, double[] h, double[] b)
+            throws SQLException {
+        double hm = percentile(h, 50);
+        double bm = percentile(b, 50);
+        double ratio = hm / bm;
+        System.out.println();
+        System.out.println("Himoya retention benchmark on MariaDB: demo_kg.access_logs, " + ROWS + " rows, " + ROWS / 2
+                + " expired (P90D), batches of " + batch);
+        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS));
+        System.out.println("  java.version  " + System.getProperty("java.version"));
+        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
+        System.out.println("  mariadb       " + queryString(admin, "SELECT VERSION()") + " (embedded; buffer pool "
+                + queryString(admin, "SELECT @@innodb_buffer_pool_size DIV 1048576") + " MiB,"
+                + " innodb_flush_log_at_trx_commit=" + queryString(admin, "SELECT @@innodb_flush_log_at_trx_commit")
+                + "); Himoya's run record on the embedded PostgreSQL");
+        System.out.println("  rounds        " + warmUp + " warm-up pairs (not counted), " + measured
+                + " measured pairs, alternating Himoya/baseline, re-seeded before each run");
+        System.out.println();
+        System.out.printf("  %-40s %12s %14s%n", "", "median ms", "rows/second");
+        System.out.printf("  %-40s %12.0f %14.0f%n", "Himoya sweep (SweepEngine, MysqlRetention)", hm,
+                ROWS / 2 / (hm / 1000));
+        System.out.printf("  %-40s %12.0f %14.0f%n", "hand-written batched DELETE loop", bm, ROWS / 2 / (bm / 1000));
+        System.out.printf("  %-40s %12.2f%n", "ratio Himoya/baseline (time)", ratio);
+        System.out.printf("%n  goal: ratio <= %.2f -> %s%n%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
+        System.out.println("  Himoya ms per run:   " + list(h));
+        System.out.println("  baseline ms per run: " + list(b));
+    }
+
+    private static String list(double[] ms) {
+        return Arrays.stream(ms).mapToObj(m -> String.format("%.0f", m)).collect(Collectors.joining(" "));
+    }
+
+    private static int arg(String[] args, int i, int dflt) {
+        if (args.length <= i) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(args[i]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("usage: MariaDbRetentionBenchmark [warm-up pairs] [measured pairs]"
+                    + " [batch]; got '" + args[i] + "'");
+        }
+    }
+}
