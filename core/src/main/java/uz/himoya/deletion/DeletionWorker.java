@@ -11,27 +11,28 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
-import uz.himoya.holds.HoldStore;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.erasure.CutLoose;
 import uz.himoya.erasure.TableOutcome;
+import uz.himoya.holds.HoldStore;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.policy.Locales;
-import uz.himoya.store.AppRegistry;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.queue.JobMessages;
 import uz.himoya.queue.QueueMessage;
+import uz.himoya.store.AppRegistry;
 import uz.himoya.store.StoreConnections;
-import java.util.Map;
+import uz.himoya.store.port.SubjectFinder;
 
 /**
  * Does a request's next step, whatever delivered the message: send the verification mail, erase, or send
@@ -328,12 +329,23 @@ public class DeletionWorker {
         finish(r, app, true, outcomes);
     }
 
+    /** Every store of the map, in the map's order, with the rows its erasure changed (0 where none was found). */
+    private static List<Receipt.StoreEntry> stores(PrivacyMap map, List<TableOutcome> outcomes) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        map.stores().forEach(s -> rows.put(s.name(), 0L));
+        for (TableOutcome o : outcomes) {
+            map.table(o.table()).ifPresent(t -> rows.merge(t.store(), o.rows(), Long::sum));
+        }
+        return map.stores().stream().map(s -> new Receipt.StoreEntry(s.name(),
+                s.kind().name().toLowerCase(java.util.Locale.ROOT), rows.get(s.name()))).toList();
+    }
+
     private void finish(DeletionRequest r, AppRegistry.CompiledApp app, boolean found, List<TableOutcome> outcomes) {
         Instant now = clock.instant();
         Receipt receipt = new Receipt(now, found, outcomes.stream()
                 .map(o -> new Receipt.Entry(o.table(), o.action().name(), o.rows(), o.categories(),
                         o.anonymizedColumns(), o.keptBecause().orElse(null), links(app.map(), o)))
-                .toList(), systems.receipt(r.id, app.map()));
+                .toList(), systems.receipt(r.id, app.map()), stores(app.map(), outcomes));
         byte[] notify = r.notifyAddress;
         r.status = DeletionStatus.COMPLETED;
         r.completedAt = now;

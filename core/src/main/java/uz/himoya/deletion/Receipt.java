@@ -6,22 +6,29 @@ import java.util.List;
 
 /**
  * Proof of what an erasure did, per table: rows deleted, anonymized or cut loose, the data categories erased,
- * what was kept and why, and how each kept row's links to the subject were cut; and per system reached by
- * webhook, what that system reported it erased. Contains no personal data (a pseudonym's value is not
+ * what was kept and why, and how each kept row's links to the subject were cut; per system reached by
+ * webhook, what that system reported it erased; and per store of the app, that it was erased and how many
+ * rows it changed (issue 11: a request completes only when every store and system is done). Contains no personal data (a pseudonym's value is not
  * written, only that one was), so it is kept as long as the request.
  */
-public record Receipt(Instant completedAt, boolean subjectFound, List<Entry> tables, List<SystemEntry> systems) {
+public record Receipt(Instant completedAt, boolean subjectFound, List<Entry> tables, List<SystemEntry> systems,
+        List<StoreEntry> stores) {
 
-    /** Receipts written before systems existed have no systems member: none took part. */
+    /** Receipts written before systems or stores existed lack those members: none took part, or none was named. */
     @JsonCreator
     public Receipt {
         tables = List.copyOf(tables);
         systems = systems == null ? List.of() : List.copyOf(systems);
+        stores = stores == null ? List.of() : List.copyOf(stores);
     }
 
     /** A receipt of the app's stores alone (no system took part, or the request waits for a hold). */
     public Receipt(Instant completedAt, boolean subjectFound, List<Entry> tables) {
-        this(completedAt, subjectFound, tables, List.of());
+        this(completedAt, subjectFound, tables, List.of(), List.of());
+    }
+
+    public Receipt(Instant completedAt, boolean subjectFound, List<Entry> tables, List<SystemEntry> systems) {
+        this(completedAt, subjectFound, tables, systems, List.of());
     }
 
     /** cutLoose is null in receipts written before it existed. */
@@ -46,5 +53,9 @@ public record Receipt(Instant completedAt, boolean subjectFound, List<Entry> tab
      * its signed callback): how many records, and their data categories.
      */
     public record SystemEntry(String system, long rows, List<String> categoriesErased) {
+    }
+
+    /** One of the app's stores (the map's name and kind), erased in one transaction of its own: rows changed. */
+    public record StoreEntry(String store, String kind, long rows) {
     }
 }

@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.holds.HoldStore;
+import uz.himoya.problem.Problem;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.SubjectFinder;
-import uz.himoya.problem.Problem;
 
 /**
  * Legal holds: ops suspend the erasure and the retention of one subject's data while a legal duty to

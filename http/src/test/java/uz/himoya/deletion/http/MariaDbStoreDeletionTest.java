@@ -64,6 +64,11 @@ class MariaDbStoreDeletionTest {
         assertThat(done.getInt("receipt.tables.find { it.table == 'orders' }.rows")).isEqualTo(1);
         assertThat(done.getInt("receipt.tables.find { it.table == 'order_items' }.rows")).isEqualTo(1);
         assertThat(done.getInt("receipt.tables.find { it.table == 'access_logs' }.rows")).isEqualTo(30);
+        // and names the store, with every row its erasure changed
+        assertThat(done.getList("receipt.stores.store")).containsExactly("kabinet");
+        assertThat(done.getString("receipt.stores[0].kind")).isEqualTo("mariadb");
+        assertThat(done.getLong("receipt.stores[0].rows")).isEqualTo(done.getList("receipt.tables.rows", Integer.class)
+                .stream().mapToLong(Integer::longValue).sum());
         assertThat(kg("SELECT count(*) FROM users WHERE id = 1004")).isZero();
         assertThat(kg("SELECT count(*) FROM access_logs WHERE user_id = 1004")).isZero();
         assertThat(kg("SELECT count(*) FROM users")).isEqualTo(5);

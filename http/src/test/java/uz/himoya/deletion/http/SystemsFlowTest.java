@@ -148,6 +148,7 @@ class SystemsFlowTest {
         assertThat(v.getString("status")).isEqualTo("COMPLETED");
         assertThat(v.getList("receipt.tables.table")).contains("users", "orders", "access_logs");
         assertThat(v.getList("receipt.systems.system")).containsExactly("alpha", "beta", "gamma", "delta");
+        assertThat(v.getList("receipt.stores.store")).hasSize(1);
         assertThat(v.getInt("receipt.systems.find { it.system == 'gamma' }.rows")).isEqualTo(4);
         assertThat(v.getList("receipt.systems.find { it.system == 'gamma' }.categoriesErased"))
                 .containsExactly("contact.email", "behaviour.pages");
