@@ -22,7 +22,14 @@ enum StoreDriver {
         Map<String, String> properties(StoreConnections.Settings s) {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("sslmode", s.tls());
-            s.caFile().ifPresent(f -> p.put("sslrootcert", f));
+            if (s.caFile().isPresent()) {
+                p.put("sslrootcert", s.caFile().get());
+            } else if (!s.tls().equals("disable")) {
+                // Without a CA file pgjdbc looks for ~/.postgresql/root.crt, which a Lambda has not: verify
+                // against the JVM's trust store instead, as the MariaDB driver does. verify-full still checks
+                // the host name (pgjdbc's MakeSSL does, whatever the factory).
+                p.put("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+            }
             p.put("connectTimeout", String.valueOf(Math.max(1, s.connectTimeout().toSeconds())));
             p.put("socketTimeout", String.valueOf(s.statementTimeout().plusSeconds(10).toSeconds()));
             // Set at connection start, so it holds for every statement of the session. A store behind RDS Proxy
