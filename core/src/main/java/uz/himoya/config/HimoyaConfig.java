@@ -78,7 +78,7 @@ public interface HimoyaConfig {
     /**
      * Settings of the apps' webhook systems, by the secret name a map's webhook names (its {@code secret:}),
      * e.g. himoya.webhook."demo-crm".secret. In AWS they are keys of Himoya's own secret (HIMOYA_SECRETS_ARN),
-     * never environment variables (uz.himoya.config.SecretsConfigSourceFactory).
+     * never environment variables (the aws module's uz.himoya.aws.secrets.SecretsConfigSourceFactory).
      */
     Map<String, Webhook> webhook();
 

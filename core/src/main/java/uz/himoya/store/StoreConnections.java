@@ -27,7 +27,7 @@ import uz.himoya.privacymap.PrivacyMap;
  * database, username, password, tls (verify-full, the default; disable only where
  * himoya.store-plaintext-allowed is true, the local run and the tests), ca-file (PEM bundle to verify
  * against, e.g. the RDS CA bundle), connect-timeout, statement-timeout. In AWS the same keys come from the
- * store's Secrets Manager secret (uz.himoya.config.SecretsConfigSourceFactory).
+ * store's Secrets Manager secret (uz.himoya.aws.secrets.SecretsConfigSourceFactory).
  *
  * <p>Each session gets the store's statement timeout (PostgreSQL statement_timeout, MariaDB
  * max_statement_time, MySQL max_execution_time) and a socket timeout beyond it, so one slow app store never

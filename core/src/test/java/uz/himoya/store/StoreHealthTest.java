@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uz.himoya.db.Jdbc;
 import uz.himoya.testing.EmbeddedDatabase;
-import uz.himoya.testing.Himoya;
 
 /**
  * The shared health row (app_store_health) as two functions write it, on a real PostgreSQL; and the error
@@ -50,8 +49,10 @@ class StoreHealthTest {
     }
 
     @BeforeEach
-    void reset() {
-        Himoya.sql("TRUNCATE app_store_health");
+    void reset() throws SQLException {
+        try (Connection c = himoya.getConnection()) {
+            c.createStatement().execute("TRUNCATE app_store_health");
+        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.deletion.IntakeCommand;
+import uz.himoya.snapstart.Primer;
 import uz.himoya.snapstart.SnapStartPriming;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Himoya;
@@ -41,6 +44,10 @@ class SnapStartPrimingTest {
 
     @Inject
     DeletionService intake;
+
+    @Inject
+    @Any
+    Instance<Primer> primers;
 
     @BeforeEach
     void reset() {
@@ -77,6 +84,12 @@ class SnapStartPrimingTest {
         assertThat(receiveAll(SqsResource.breachUrl())).isEmpty();
         assertThat(Himoya.count("SELECT count(*) FROM deletion_request WHERE id = ?::uuid AND status = 'QUEUED'", id))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void shouldPrimeTheSqsClient_whenTheAwsModuleIsDeployedWithTheFunction() {
+        // The SQS primer is the aws module's bean (uz.himoya.aws.sqs.SqsPrimer), found through its index.
+        assertThat(primers.stream().map(Primer::name)).contains("sqs", "orm", "mails", "crypto", "smtp");
     }
 
     @Test

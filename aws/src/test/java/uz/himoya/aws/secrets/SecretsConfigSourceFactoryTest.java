@@ -1,9 +1,13 @@
-package uz.himoya.config;
+package uz.himoya.aws.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import java.lang.reflect.Proxy;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** How the deployment's three secrets become configuration (the AWS call itself is not made here). */
@@ -54,5 +58,22 @@ class SecretsConfigSourceFactoryTest {
                 .doesNotContainKey("himoya.store.\"demo-shop\".tls");
         assertThat(p.keySet()).noneMatch(k -> k.contains("demo-kg") || k.contains("\"new\""));
         assertThat(p.values()).noneMatch(v -> v.contains("hunter2"));
+    }
+
+    @Test
+    void shouldBeFoundByConfig_whenTheAwsModuleIsOnTheClasspath() {
+        // SmallRye Config finds factories through META-INF/services, which moved with the class to this module.
+        assertThat(ServiceLoader.load(ConfigSourceFactory.class).stream().map(ServiceLoader.Provider::type))
+                .contains(SecretsConfigSourceFactory.class);
+    }
+
+    @Test
+    void shouldAddNoSourceAndCallNoAws_whenNoSecretIsNamed() {
+        // The tests and the local run: no HIMOYA_*_SECRET_ARN, so no Secrets Manager client is even built.
+        ConfigSourceContext none = (ConfigSourceContext) Proxy.newProxyInstance(
+                ConfigSourceContext.class.getClassLoader(), new Class<?>[] {ConfigSourceContext.class},
+                (proxy, m, a) -> null);
+
+        assertThat(new SecretsConfigSourceFactory().getConfigSources(none)).isEmpty();
     }
 }

@@ -1,6 +1,7 @@
-package uz.himoya.queue;
+package uz.himoya.aws.sqs;
 
 import java.net.URI;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -14,11 +15,21 @@ import uz.himoya.config.HimoyaConfig;
  * never sends does not pay for it, and the URL-connection HTTP client is the lightest the SDK has.
  */
 public final class SqsClients {
-    private final HimoyaConfig.Queue config;
+    private final String region;
+    private final Optional<String> endpoint;
     private volatile SqsClient client;
 
+    /**
+     * @param region   the queues' region (himoya.queue.region)
+     * @param endpoint an SQS-compatible server instead of AWS's (himoya.queue.endpoint: ElasticMQ locally)
+     */
+    public SqsClients(String region, Optional<String> endpoint) {
+        this.region = region;
+        this.endpoint = endpoint;
+    }
+
     public SqsClients(HimoyaConfig.Queue config) {
-        this.config = config;
+        this(config.region(), config.endpoint());
     }
 
     public SqsClient get() {
@@ -27,8 +38,8 @@ public final class SqsClients {
             synchronized (this) {
                 if (client == null) {
                     SqsClientBuilder b = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-                            .region(Region.of(config.region()));
-                    config.endpoint().ifPresent(e -> b.endpointOverride(URI.create(e))
+                            .region(Region.of(region));
+                    endpoint.ifPresent(e -> b.endpointOverride(URI.create(e))
                             // A local SQS-compatible server accepts any credentials.
                             .credentialsProvider(StaticCredentialsProvider.create(
                                     AwsBasicCredentials.create("local", "local"))));
@@ -38,5 +49,10 @@ public final class SqsClients {
             }
         }
         return c;
+    }
+
+    /** Whether {@link #get()} has built the client: a function that never sends never builds one. */
+    public boolean built() {
+        return client != null;
     }
 }

@@ -1,7 +1,9 @@
-package uz.himoya.queue;
+package uz.himoya.aws.sqs;
 
 import java.time.Duration;
 import java.util.UUID;
+import uz.himoya.queue.JobMessages;
+import uz.himoya.queue.JobQueue;
 
 /** Sends deletion jobs to the erasure queue (himoya.queue.erasure-url). */
 public class SqsJobQueue implements JobQueue {

@@ -11,7 +11,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** A real SQS-compatible server (ElasticMQ) on loopback, with the erasure queue created. */
+/**
+ * A real SQS-compatible server (ElasticMQ) on loopback, with the erasure and breach queues created. In the aws
+ * module's test-jar, beside the SDK it drives; http's and functions' tests use it from there.
+ */
 public class SqsResource implements QuarkusTestResourceLifecycleManager {
     private static SQSRestServer server;
     private static String endpoint;
@@ -40,6 +43,11 @@ public class SqsResource implements QuarkusTestResourceLifecycleManager {
         return SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.EU_CENTRAL_1)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+    }
+
+    /** The server's address, as himoya.queue.endpoint names it. */
+    public static String endpoint() {
+        return endpoint;
     }
 
     public static String erasureUrl() {

@@ -1,6 +1,7 @@
-package uz.himoya.retention;
+package uz.himoya.aws.sqs;
 
-import uz.himoya.queue.SqsClients;
+import uz.himoya.retention.Continuation;
+import uz.himoya.retention.RetentionQueue;
 
 /** Sends continuations to SQS (himoya.queue.retention-url), on the function's one shared SQS client. */
 public class SqsRetentionQueue implements RetentionQueue {

@@ -14,7 +14,8 @@ import uz.himoya.queue.QueueMessage;
 
 /**
  * Test chores against the real servers: reset state, drain the queue, query Himoya's own database (sql, count).
- * The demo apps' data is in their store: query it with {@link DemoStore}.
+ * The demo apps' data is in their store: query it with {@link DemoStore}. In the aws module's test-jar, not
+ * core's: draining the queues takes the SDK, and core has none, not even for its tests.
  */
 public final class Himoya {
     private Himoya() {

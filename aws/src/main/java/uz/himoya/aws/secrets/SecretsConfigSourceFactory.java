@@ -1,4 +1,4 @@
-package uz.himoya.config;
+package uz.himoya.aws.secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
