@@ -1,11 +1,6 @@
 package uz.himoya.breach;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.db.Jdbc;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.watchdog.DeadlineAlert;
 import uz.himoya.watchdog.WatchdogCheck;
@@ -26,13 +22,13 @@ import uz.himoya.watchdog.WatchdogCheck;
  */
 @ApplicationScoped
 public class BreachWatch implements WatchdogCheck {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final BreachQueue queue;
     private final AppRegistry apps;
     private final HimoyaConfig config;
 
-    public BreachWatch(AgroalDataSource dataSource, BreachQueue queue, AppRegistry apps, HimoyaConfig config) {
-        this.dataSource = dataSource;
+    public BreachWatch(Jdbc jdbc, BreachQueue queue, AppRegistry apps, HimoyaConfig config) {
+        this.jdbc = jdbc;
         this.queue = queue;
         this.apps = apps;
         this.config = config;
@@ -47,24 +43,16 @@ public class BreachWatch implements WatchdogCheck {
     public int redrive(Instant now) {
         record Range(UUID incident, int from, int to, int notices) {
         }
-        List<Range> stuck = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        List<Range> stuck = jdbc.list("""
                 SELECT n.incident_id, min(n.seq), max(n.seq), count(*) FROM breach_notice n
                   JOIN breach_incident i ON i.id = n.incident_id
                  WHERE i.status = 'SENDING'
                    AND ((n.status = 'SENDING' AND n.lease_until < ?)
                      OR (n.status = 'PENDING' AND i.sending_started_at < ?))
-                 GROUP BY n.incident_id""")) {
+                 GROUP BY n.incident_id""", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setTimestamp(2, Timestamp.from(now.minus(config.watchdog().redriveAfter())));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stuck.add(new Range(rs.getObject(1, UUID.class), rs.getInt(2), rs.getInt(3), rs.getInt(4)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
+        }, rs -> new Range(rs.getObject(1, UUID.class), rs.getInt(2), rs.getInt(3), rs.getInt(4)));
         int total = 0;
         for (Range r : stuck) {
             queue.enqueue(r.incident(), r.from(), r.to());
@@ -75,27 +63,25 @@ public class BreachWatch implements WatchdogCheck {
 
     @Override
     public List<DeadlineAlert> alerts(Instant now, Instant warnUntil) {
-        List<DeadlineAlert> alerts = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        record Open(UUID id, String appId, String status, Instant discoveredAt) {
+        }
+        List<Open> open = jdbc.list("""
                 SELECT id, app_id, status, discovered_at FROM breach_incident
-                 WHERE authority_notified_at IS NULL ORDER BY discovered_at""")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String appId = rs.getString(2);
-                    Optional<Duration> duty = apps.serves(appId)
-                            ? apps.app(appId).jurisdiction().authorityNoticeDeadline() : Optional.empty();
-                    if (duty.isEmpty()) {
-                        continue; // UZ and KG: no authority notice duty found (shared/legal-duties.md)
-                    }
-                    Instant deadline = rs.getTimestamp(4).toInstant().plus(duty.get());
-                    if (!deadline.isAfter(warnUntil)) {
-                        alerts.add(new DeadlineAlert(appId, "breach-authority", rs.getObject(1, UUID.class).toString(),
-                                rs.getString(3), deadline, now.isAfter(deadline), null, true));
-                    }
-                }
+                 WHERE authority_notified_at IS NULL ORDER BY discovered_at""",
+                rs -> new Open(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant()));
+        List<DeadlineAlert> alerts = new ArrayList<>();
+        for (Open i : open) {
+            Optional<Duration> duty = apps.serves(i.appId())
+                    ? apps.app(i.appId()).jurisdiction().authorityNoticeDeadline() : Optional.empty();
+            if (duty.isEmpty()) {
+                continue; // UZ and KG: no authority notice duty found (shared/legal-duties.md)
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
+            Instant deadline = i.discoveredAt().plus(duty.get());
+            if (!deadline.isAfter(warnUntil)) {
+                alerts.add(new DeadlineAlert(i.appId(), "breach-authority", i.id().toString(), i.status(), deadline,
+                        now.isAfter(deadline), null, true));
+            }
         }
         return alerts;
     }

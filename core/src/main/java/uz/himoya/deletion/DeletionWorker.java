@@ -2,7 +2,6 @@ package uz.himoya.deletion;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -20,6 +19,7 @@ import org.jboss.logging.Logger;
 import uz.himoya.audit.AuditLog;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.Jdbc;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.erasure.CutLoose;
 import uz.himoya.erasure.TableOutcome;
@@ -58,7 +58,7 @@ public class DeletionWorker {
     private final Clock clock;
     private final HimoyaConfig config;
     private final AuditLog audit;
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final DeletionMails mails;
     private final MailGateway gateway;
     private final ObjectMapper json;
@@ -67,14 +67,14 @@ public class DeletionWorker {
     private final SystemSteps systems;
 
     public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
-            AgroalDataSource dataSource, DeletionMails mails, MailGateway gateway, ObjectMapper json,
+            Jdbc jdbc, DeletionMails mails, MailGateway gateway, ObjectMapper json,
             StoreConnections stores, DeletionSteps steps, SystemSteps systems) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
         this.config = config;
         this.audit = audit;
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.mails = mails;
         this.gateway = gateway;
         this.json = json;
@@ -368,12 +368,9 @@ public class DeletionWorker {
                 .toList();
     }
 
+    /** On the caller's transaction: the check and the wait it leads to commit together. */
     private Optional<HoldStore.ActiveHold> held(String appId, String key) {
-        try (Connection c = dataSource.getConnection()) {
-            return HoldStore.active(c, secrets, appId, key);
-        } catch (SQLException e) {
-            throw new ErasureFailure(e);
-        }
+        return jdbc.call(c -> HoldStore.active(c, secrets, appId, key));
     }
 
     /**

@@ -1,11 +1,7 @@
 package uz.himoya.retention;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -18,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.Jdbc;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.holds.HoldStore;
 import uz.himoya.problem.Problem;
@@ -36,17 +33,17 @@ public class LegalHolds {
     private static final Logger LOG = Logger.getLogger(LegalHolds.class);
 
     private final AppRegistry apps;
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final Secrets secrets;
     private final Clock clock;
     private final DeletionService deletions;
     private final uz.himoya.store.StoreConnections stores;
 
-    public LegalHolds(AppRegistry apps, AgroalDataSource dataSource, Secrets secrets, Clock clock,
+    public LegalHolds(AppRegistry apps, Jdbc jdbc, Secrets secrets, Clock clock,
             DeletionService deletions, uz.himoya.store.StoreConnections stores) {
         this.stores = stores;
         this.apps = apps;
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.secrets = secrets;
         this.clock = clock;
         this.deletions = deletions;
@@ -75,68 +72,60 @@ public class LegalHolds {
         } catch (SQLException e) {
             throw new IllegalStateException("store error " + e.getSQLState(), e);
         }
-        return QuarkusTransaction.requiringNew().call(() -> jdbc(c -> {
+        return jdbc.inNewTransaction(c -> {
             HoldStore.lockExclusive(c, appId);
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO legal_hold (id, app_id, subject_key_hash,"
-                    + " subject_key, reason, placed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setObject(1, id);
-                ps.setString(2, appId);
-                ps.setBytes(3, secrets.keyedHash(appId, "id", key));
-                ps.setBytes(4, secrets.encrypt(key));
-                ps.setString(5, cmd.reason().trim());
-                ps.setTimestamp(6, Timestamp.from(now));
-                ps.executeUpdate();
-            }
+            Jdbc.update(c, "INSERT INTO legal_hold (id, app_id, subject_key_hash, subject_key, reason, placed_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", ps -> {
+                        ps.setObject(1, id);
+                        ps.setString(2, appId);
+                        ps.setBytes(3, secrets.keyedHash(appId, "id", key));
+                        ps.setBytes(4, secrets.encrypt(key));
+                        ps.setString(5, cmd.reason().trim());
+                        ps.setTimestamp(6, Timestamp.from(now));
+                    });
             LOG.infof("hold=%s placed app=%s", id, appId);
             return new HoldView(id, appId, true, Map.of("id", key), cmd.reason().trim(), now, null, null);
-        }));
+        });
     }
 
     public HoldView lift(String appId, UUID holdId, Optional<String> reason) {
         app(appId);
         List<UUID> waiting = new ArrayList<>();
-        HoldView lifted = QuarkusTransaction.requiringNew().call(() -> jdbc(c -> {
+        HoldView lifted = jdbc.inNewTransaction(c -> {
             HoldStore.lockExclusive(c, appId);
             Instant now = clock.instant();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE legal_hold SET lifted_at = ?, lift_reason = ?,"
-                    + " subject_key = NULL WHERE id = ? AND app_id = ? AND lifted_at IS NULL")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setString(2, reason.map(String::trim).orElse(null));
-                ps.setObject(3, holdId);
-                ps.setString(4, appId);
-                if (ps.executeUpdate() == 0) {
-                    throw find(c, appId, holdId).isPresent()
-                            ? Problem.conflict("The hold was lifted already.")
-                            : Problem.notFound("The hold");
-                }
+            int changed = Jdbc.update(c, "UPDATE legal_hold SET lifted_at = ?, lift_reason = ?, subject_key = NULL"
+                    + " WHERE id = ? AND app_id = ? AND lifted_at IS NULL", ps -> {
+                        ps.setTimestamp(1, Timestamp.from(now));
+                        ps.setString(2, reason.map(String::trim).orElse(null));
+                        ps.setObject(3, holdId);
+                        ps.setString(4, appId);
+                    });
+            if (changed == 0) {
+                throw find(c, appId, holdId).isPresent()
+                        ? Problem.conflict("The hold was lifted already.")
+                        : Problem.notFound("The hold");
             }
             // Requests that waited for a hold go again; one still held by another hold just waits again.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deletion_request SET last_error = NULL,"
-                    + " enqueued_at = NULL, version = version + 1 WHERE app_id = ? AND last_error = ?"
-                    + " AND status IN ('QUEUED', 'IN_PROGRESS') RETURNING id")) {
-                ps.setString(1, appId);
-                ps.setString(2, HoldStore.HELD);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        waiting.add(rs.getObject(1, UUID.class));
-                    }
-                }
-            }
+            waiting.addAll(Jdbc.list(c, "UPDATE deletion_request SET last_error = NULL, enqueued_at = NULL,"
+                    + " version = version + 1 WHERE app_id = ? AND last_error = ?"
+                    + " AND status IN ('QUEUED', 'IN_PROGRESS') RETURNING id", ps -> {
+                        ps.setString(1, appId);
+                        ps.setString(2, HoldStore.HELD);
+                    }, rs -> rs.getObject(1, UUID.class)));
             LOG.infof("hold=%s lifted app=%s requests-redriven=%d", holdId, appId, waiting.size());
             return find(c, appId, holdId).orElseThrow();
-        }));
+        });
         waiting.forEach(deletions::enqueueIfNotYet);
         return lifted;
     }
 
     public List<HoldView> list(String appId, boolean includeLifted) {
         app(appId);
-        return QuarkusTransaction.requiringNew().call(() -> jdbc(c -> HoldQueries.list(c, secrets, appId,
-                includeLifted)));
+        return jdbc.inNewTransaction(c -> HoldQueries.list(c, secrets, appId, includeLifted));
     }
-
 
     private Optional<HoldView> find(Connection c, String appId, UUID id) throws SQLException {
         return HoldQueries.one(c, secrets, appId, id);
@@ -147,18 +136,5 @@ public class LegalHolds {
             throw Problem.notFound("The app");
         }
         return apps.require(appId);
-    }
-
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T jdbc(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
     }
 }

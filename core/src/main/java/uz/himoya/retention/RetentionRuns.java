@@ -1,23 +1,21 @@
 package uz.himoya.retention;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import uz.himoya.db.Jdbc;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.problem.Problem;
 
 /** The run records, read for ops (GET /v1/retention/runs). */
 @ApplicationScoped
 public class RetentionRuns {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final AppRegistry apps;
 
-    public RetentionRuns(AgroalDataSource dataSource, AppRegistry apps) {
-        this.dataSource = dataSource;
+    public RetentionRuns(Jdbc jdbc, AppRegistry apps) {
+        this.jdbc = jdbc;
         this.apps = apps;
     }
 
@@ -29,18 +27,10 @@ public class RetentionRuns {
         if (limit < 1 || limit > 200) {
             throw Problem.validation(List.of(new Problem.FieldError("limit", "must be 1 to 200")));
         }
-        try (Connection c = dataSource.getConnection()) {
-            return RunStore.list(c, appId, limit);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
+        return jdbc.call(c -> RunStore.list(c, appId, limit));
     }
 
     public RunView get(UUID id) {
-        try (Connection c = dataSource.getConnection()) {
-            return RunStore.get(c, id).orElseThrow(() -> Problem.notFound("The retention run"));
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
+        return jdbc.call(c -> RunStore.get(c, id)).orElseThrow(() -> Problem.notFound("The retention run"));
     }
 }

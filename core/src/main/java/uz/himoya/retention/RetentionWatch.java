@@ -1,14 +1,9 @@
 package uz.himoya.retention;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import uz.himoya.db.Jdbc;
 import uz.himoya.watchdog.DeadlineAlert;
 import uz.himoya.watchdog.WatchdogCheck;
 
@@ -20,10 +15,10 @@ import uz.himoya.watchdog.WatchdogCheck;
  */
 @ApplicationScoped
 public class RetentionWatch implements WatchdogCheck {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
 
-    public RetentionWatch(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public RetentionWatch(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -33,23 +28,14 @@ public class RetentionWatch implements WatchdogCheck {
 
     @Override
     public List<DeadlineAlert> alerts(Instant now, Instant warnUntil) {
-        List<DeadlineAlert> alerts = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return jdbc.list("""
                 SELECT id, app_id, status, finished_at, (SELECT x.error FROM retention_run_rule x
                          WHERE x.run_id = latest.id AND x.status = 'FAILED' ORDER BY x.position LIMIT 1)
                   FROM (SELECT DISTINCT ON (app_id) id, app_id, status, finished_at FROM retention_run
                          WHERE NOT dry_run AND status IN ('COMPLETED', 'FAILED')
                          ORDER BY app_id, started_at DESC) latest
-                 WHERE status = 'FAILED' ORDER BY app_id""")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    alerts.add(new DeadlineAlert(rs.getString(2), "retention-run", rs.getString(1), rs.getString(3),
-                            rs.getTimestamp(4).toInstant(), true, rs.getString(5), true));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
-        return alerts;
+                 WHERE status = 'FAILED' ORDER BY app_id""",
+                rs -> new DeadlineAlert(rs.getString(2), "retention-run", rs.getString(1), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), true, rs.getString(5), true));
     }
 }

@@ -1,20 +1,17 @@
 package uz.himoya.watchdog;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.db.Jdbc;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.privacymap.PrivacyMap;
@@ -27,14 +24,13 @@ import uz.himoya.privacymap.PrivacyMap;
  */
 @ApplicationScoped
 public class DeadlineDigests {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final WatchdogMails mails;
     private final MailGateway gateway;
     private final HimoyaConfig config;
 
-    public DeadlineDigests(AgroalDataSource dataSource, WatchdogMails mails, MailGateway gateway,
-            HimoyaConfig config) {
-        this.dataSource = dataSource;
+    public DeadlineDigests(Jdbc jdbc, WatchdogMails mails, MailGateway gateway, HimoyaConfig config) {
+        this.jdbc = jdbc;
         this.mails = mails;
         this.gateway = gateway;
         this.config = config;
@@ -55,39 +51,29 @@ public class DeadlineDigests {
             return false;
         }
         byte[] fingerprint = fingerprint(alerts, notes);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                if (!due(c, recipient, fingerprint, now)) {
-                    return false;
-                }
-                gateway.send(address, render.apply(java.util.HexFormat.of().formatHex(fingerprint, 0, 8)));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE watchdog_digest SET fingerprint = ?, sent_at = ? WHERE recipient = ?")) {
-                    ps.setBytes(1, fingerprint);
-                    ps.setTimestamp(2, Timestamp.from(now));
-                    ps.setString(3, recipient);
-                    ps.executeUpdate();
-                }
-                return true;
+        return jdbc.inNewTransaction(c -> {
+            if (!due(c, recipient, fingerprint, now)) {
+                return false;
             }
+            gateway.send(address, render.apply(java.util.HexFormat.of().formatHex(fingerprint, 0, 8)));
+            Jdbc.update(c, "UPDATE watchdog_digest SET fingerprint = ?, sent_at = ? WHERE recipient = ?", ps -> {
+                ps.setBytes(1, fingerprint);
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setString(3, recipient);
+            });
+            return true;
         });
     }
 
     private boolean due(Connection c, String recipient, byte[] fingerprint, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO watchdog_digest (recipient, fingerprint, sent_at)"
-                + " VALUES (?, ''::bytea, '-infinity') ON CONFLICT (recipient) DO NOTHING")) {
-            ps.setString(1, recipient);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint, sent_at > ? FROM watchdog_digest WHERE recipient = ? FOR UPDATE")) {
-            ps.setTimestamp(1, Timestamp.from(now.minus(config.watchdog().digestRepeat())));
-            ps.setString(2, recipient);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return !(Arrays.equals(rs.getBytes(1), fingerprint) && rs.getBoolean(2));
-            }
-        }
+        Jdbc.update(c, "INSERT INTO watchdog_digest (recipient, fingerprint, sent_at)"
+                + " VALUES (?, ''::bytea, '-infinity') ON CONFLICT (recipient) DO NOTHING",
+                ps -> ps.setString(1, recipient));
+        return Jdbc.list(c, "SELECT fingerprint, sent_at > ? FROM watchdog_digest WHERE recipient = ? FOR UPDATE",
+                ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now.minus(config.watchdog().digestRepeat())));
+                    ps.setString(2, recipient);
+                }, rs -> !(Arrays.equals(rs.getBytes(1), fingerprint) && rs.getBoolean(2))).get(0);
     }
 
     /**

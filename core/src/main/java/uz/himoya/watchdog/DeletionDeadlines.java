@@ -1,15 +1,10 @@
 package uz.himoya.watchdog;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import uz.himoya.db.Jdbc;
 import uz.himoya.holds.HoldStore;
 
 /**
@@ -19,10 +14,10 @@ import uz.himoya.holds.HoldStore;
  */
 @ApplicationScoped
 public class DeletionDeadlines implements WatchdogCheck {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
 
-    public DeletionDeadlines(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public DeletionDeadlines(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -32,25 +27,16 @@ public class DeletionDeadlines implements WatchdogCheck {
 
     @Override
     public List<DeadlineAlert> alerts(Instant now, Instant warnUntil) {
-        List<DeadlineAlert> alerts = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return jdbc.list("""
                 SELECT app_id, id, status, due_at, last_error FROM deletion_request
                  WHERE status IN ('QUEUED', 'IN_PROGRESS', 'FAILED') AND due_at < ?
-                 ORDER BY due_at, id LIMIT 5000""")) {
-            ps.setTimestamp(1, Timestamp.from(warnUntil));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant due = rs.getTimestamp(4).toInstant();
-                    String status = rs.getString(3);
-                    String note = status.equals("FAILED") ? "failed"
-                            : HoldStore.HELD.equals(rs.getString(5)) ? HoldStore.HELD : null;
-                    alerts.add(new DeadlineAlert(rs.getString(1), "deletion", rs.getString(2), status, due,
-                            !due.isAfter(now), note, false));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
-        return alerts;
+                 ORDER BY due_at, id LIMIT 5000""", ps -> ps.setTimestamp(1, Timestamp.from(warnUntil)), rs -> {
+            Instant due = rs.getTimestamp(4).toInstant();
+            String status = rs.getString(3);
+            String note = status.equals("FAILED") ? "failed"
+                    : HoldStore.HELD.equals(rs.getString(5)) ? HoldStore.HELD : null;
+            return new DeadlineAlert(rs.getString(1), "deletion", rs.getString(2), status, due, !due.isAfter(now),
+                    note, false);
+        });
     }
 }

@@ -1,17 +1,12 @@
 package uz.himoya.watchdog;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.db.Jdbc;
 import uz.himoya.deletion.DeletionService;
 import uz.himoya.holds.HoldStore;
 
@@ -28,12 +23,12 @@ import uz.himoya.holds.HoldStore;
  */
 @ApplicationScoped
 public class DeletionRedrive implements WatchdogCheck {
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final DeletionService deletions;
     private final HimoyaConfig config;
 
-    public DeletionRedrive(AgroalDataSource dataSource, DeletionService deletions, HimoyaConfig config) {
-        this.dataSource = dataSource;
+    public DeletionRedrive(Jdbc jdbc, DeletionService deletions, HimoyaConfig config) {
+        this.jdbc = jdbc;
         this.deletions = deletions;
         this.config = config;
     }
@@ -45,8 +40,9 @@ public class DeletionRedrive implements WatchdogCheck {
 
     @Override
     public int redrive(Instant now) {
-        List<UUID> stuck = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        Timestamp at = Timestamp.from(now);
+        Timestamp stale = Timestamp.from(now.minus(config.watchdog().redriveAfter()));
+        List<UUID> stuck = jdbc.list("""
                 SELECT id FROM deletion_request WHERE
                    (status IN ('QUEUED', 'IN_PROGRESS') AND lease_until IS NOT NULL AND lease_until < ?)
                 OR (status = 'QUEUED' AND lease_until IS NULL AND (enqueued_at IS NULL
@@ -55,9 +51,7 @@ public class DeletionRedrive implements WatchdogCheck {
                     AND (enqueued_at IS NULL OR enqueued_at < ?))
                 OR (status = 'COMPLETED' AND mail_pending = 'CONFIRMATION' AND (enqueued_at IS NULL OR enqueued_at < ?))
                 OR (status = 'CANCELLED' AND mail_pending = 'NOT_ME' AND (enqueued_at IS NULL OR enqueued_at < ?))
-                ORDER BY received_at LIMIT 1000""")) {
-            Timestamp at = Timestamp.from(now);
-            Timestamp stale = Timestamp.from(now.minus(config.watchdog().redriveAfter()));
+                ORDER BY received_at LIMIT 1000""", ps -> {
             ps.setTimestamp(1, at);
             ps.setTimestamp(2, stale);
             ps.setString(3, HoldStore.HELD);
@@ -65,14 +59,7 @@ public class DeletionRedrive implements WatchdogCheck {
             ps.setTimestamp(5, stale);
             ps.setTimestamp(6, stale);
             ps.setTimestamp(7, stale); // a "this wasn't me" notice to the app's contact still owed
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stuck.add(rs.getObject(1, UUID.class));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
+        }, rs -> rs.getObject(1, UUID.class));
         stuck.forEach(deletions::enqueueIfNotYet);
         return stuck.size();
     }

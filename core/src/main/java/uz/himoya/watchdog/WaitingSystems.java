@@ -1,15 +1,10 @@
 package uz.himoya.watchdog;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import uz.himoya.db.Jdbc;
 
 /**
  * The app's systems (webhooks) that still owe their part of a deletion due soon or overdue: WAITING for the
@@ -23,10 +18,10 @@ import java.util.List;
 public class WaitingSystems implements WatchdogCheck {
     public static final String KIND = "deletion-system";
 
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
 
-    public WaitingSystems(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public WaitingSystems(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -36,25 +31,17 @@ public class WaitingSystems implements WatchdogCheck {
 
     @Override
     public List<DeadlineAlert> alerts(Instant now, Instant warnUntil) {
-        List<DeadlineAlert> alerts = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return jdbc.list("""
                 SELECT r.app_id, r.id, s.part, s.status, r.due_at FROM deletion_step s
                   JOIN deletion_request r ON r.id = s.request_id
                  WHERE r.status = 'IN_PROGRESS' AND r.due_at < ? AND s.part LIKE 'system:%'
                    AND (s.status = 'WAITING' OR (s.status = 'PENDING' AND s.attempts > 0))
-                 ORDER BY r.due_at, r.id, s.part LIMIT 5000""")) {
-            ps.setTimestamp(1, Timestamp.from(warnUntil));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                 ORDER BY r.due_at, r.id, s.part LIMIT 5000""", ps -> ps.setTimestamp(1, Timestamp.from(warnUntil)),
+                rs -> {
                     Instant due = rs.getTimestamp(5).toInstant();
                     String status = rs.getString(4).equals("WAITING") ? "WAITING" : "RETRYING";
-                    alerts.add(new DeadlineAlert(rs.getString(1), KIND, rs.getString(2), status, due,
-                            !due.isAfter(now), rs.getString(3).substring("system:".length()), false));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error " + e.getSQLState(), e);
-        }
-        return alerts;
+                    return new DeadlineAlert(rs.getString(1), KIND, rs.getString(2), status, due, !due.isAfter(now),
+                            rs.getString(3).substring("system:".length()), false);
+                });
     }
 }

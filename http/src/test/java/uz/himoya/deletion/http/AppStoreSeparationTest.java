@@ -76,4 +76,30 @@ class AppStoreSeparationTest {
         assertThat(EmbeddedDatabase.hasSchema("demo_app")).isFalse();
         assertThat(Himoya.count("SELECT count(*) FROM pg_tables WHERE tablename = 'himoya_ledger'")).isZero();
     }
+
+    @Test
+    void shouldCompleteWithTheLedgersCountsAndSayItRecovered_whenTheStoreCommittedBeforeHimoyaHeardOfIt() {
+        // Arrange: Sherzod's request, and the ledger row a worker left when it died between the store's commit
+        // and Himoya's (the rows it erased are a count here: the store is not touched again)
+        String id = given().header("Authorization", KEY).contentType(ContentType.JSON)
+                .body("{\"subject\":{\"id\":\"1002\"},\"verified\":true}")
+                .post("/v1/deletion-requests").then().statusCode(202).extract().path("id");
+        DemoStore.sql("INSERT INTO demo_app.himoya_ledger (request_id, step, counts) VALUES ('" + UUID.fromString(id)
+                + "', 'erasure', '{\"users\":1}')");
+
+        // Act
+        Himoya.drain(worker::processBatch);
+
+        // Assert: completed at the first try with the first run's count, nothing erased twice, and the
+        // recovery in the audit trail (written after the step's own commit, outside any transaction)
+        JsonPath done = given().header("Authorization", KEY).get("/v1/deletion-requests/" + id).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        assertThat(done.getLong("receipt.tables.find { it.table == 'users' }.rows")).isEqualTo(1);
+        assertThat(DemoStore.count("SELECT count(*) FROM demo_app.users WHERE id = 1002")).isEqualTo(1);
+        assertThat(Himoya.count("SELECT count(*) FROM deletion_request WHERE id = ?::uuid AND attempts = 0"
+                + " AND last_error IS NULL", id)).isEqualTo(1);
+        assertThat(Himoya.count("SELECT count(*) FROM audit_event WHERE request_id = ?::uuid"
+                + " AND event = 'store-erasure-recovered' AND detail = 'store=shop'", id)).isEqualTo(1);
+    }
 }
