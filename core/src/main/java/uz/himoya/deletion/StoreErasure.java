@@ -32,9 +32,22 @@ public final class StoreErasure {
     private StoreErasure() {
     }
 
-    /** c: a connection to the store, auto-commit on; left with auto-commit on. */
+    /**
+     * The store transaction's isolation: REPEATABLE READ, so every statement of the erasure reads one snapshot.
+     * The PostgreSQL eraser then sends each table's guarded count and change as two statements in one round
+     * trip instead of one statement with a per-row RETURNING (uz.himoya.erasure.ErasureExecutor), and a row
+     * another transaction changes under the erasure fails it with a serialization error (40001, retried) instead
+     * of being skipped. MySQL and MariaDB default to it; their guard locks what it counts either way.
+     */
+    public static final int ISOLATION = Connection.TRANSACTION_REPEATABLE_READ;
+
+    /** c: a connection to the store, auto-commit on; left with auto-commit on and its isolation as it was. */
     public static Counts run(Connection c, PrivacyMap.Store store, StoreEraser eraser, UUID requestId,
             String subjectKey) throws SQLException {
+        int isolation = c.getTransactionIsolation();
+        if (isolation != ISOLATION) {
+            c.setTransactionIsolation(ISOLATION);
+        }
         c.setAutoCommit(false);
         try {
             Optional<String> done = Ledger.find(c, store, requestId, STEP);
@@ -60,6 +73,9 @@ public final class StoreErasure {
             throw e;
         } finally {
             c.setAutoCommit(true);
+            if (isolation != ISOLATION) {
+                c.setTransactionIsolation(isolation);
+            }
         }
     }
 

@@ -32,19 +32,29 @@ public record ErasurePlan(String appId, List<Step> steps, List<Capture> captures
     }
 
     /**
+     * @param sql        the guarded change as one statement (the change and the count beside it), for any isolation
+     * @param sameSnapshot the same count and change as two statements, for a transaction whose statements all
+     *                   read one snapshot
      * @param ids        for a referenced table: the capture (by the referenced table's name) whose keys the statement
      *                   binds instead of the subject's key, as one array
      * @param cutLoose   the links to the subject this step cuts in the rows it keeps
      */
-    public record Step(String table, String store, Action action, String sql, List<Object> params, List<String> categories,
-            List<String> anonymizedColumns, Optional<String> keptBecause, Optional<String> ids,
-            List<CutLoose> cutLoose) {
+    public record Step(String table, String store, Action action, String sql, SameSnapshot sameSnapshot,
+            List<Object> params, List<String> categories, List<String> anonymizedColumns,
+            Optional<String> keptBecause, Optional<String> ids, List<CutLoose> cutLoose) {
+    }
 
-        public Step(String table, String store, Action action, String sql, List<Object> params,
-                List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause) {
-            this(table, store, action, sql, params, categories, anonymizedColumns, keptBecause, Optional.empty(),
-                    List.of());
-        }
+    /**
+     * A step's count and change as two statements sent together, count first: {@code SELECT count(*) FROM t WHERE
+     * <rows>; DELETE | UPDATE ... WHERE <rows>}. In a REPEATABLE READ or SERIALIZABLE transaction both read the
+     * transaction's one snapshot, so the count is what the change was meant to reach, as in the one-statement
+     * form, and the change's own row count is the rows it changed: the guard holds without the per-row RETURNING
+     * the one-statement form needs (uz.himoya.db.RowGuard#next). Placeholders: the rows (key or captured keys),
+     * the strategies' values, the rows again.
+     *
+     * @param relation the table's quoted, schema-qualified name (ErasureExecutor checks it has no rewrite rules)
+     */
+    public record SameSnapshot(String sql, String relation) {
     }
 
     /**

@@ -56,15 +56,16 @@ public final class ErasurePlanner {
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(c -> c != null).toList()));
                 List<CutLoose> cut = CutLoose.of(map, catalogue, t, a);
+                String change = "UPDATE " + q(schema) + "." + q(t.name()) + " t SET " + String.join(", ", sets);
                 steps.add(new ErasurePlan.Step(t.name(), t.store(), CutLoose.onlyLinks(cut, a)
                         ? ErasurePlan.Action.CUT_LOOSE : ErasurePlan.Action.ANONYMIZED,
-                        guarded(schema, t, where, "UPDATE " + q(schema) + "." + q(t.name()) + " t SET "
-                                + String.join(", ", sets)),
+                        guarded(schema, t, where, change), sameSnapshot(schema, t, where, change),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason()), ids, cut));
             } else {
+                String change = "DELETE FROM " + q(schema) + "." + q(t.name()) + " t";
                 steps.add(new ErasurePlan.Step(t.name(), t.store(), ErasurePlan.Action.DELETED,
-                        guarded(schema, t, where, "DELETE FROM " + q(schema) + "." + q(t.name()) + " t"),
+                        guarded(schema, t, where, change), sameSnapshot(schema, t, where, change),
                         List.of(), categories, List.of(), Optional.empty(), ids, List.of()));
             }
         }
@@ -180,6 +181,17 @@ public final class ErasurePlanner {
     private static String guarded(String schema, PrivacyMap.Table t, String where, String change) {
         return "WITH changed AS (" + change + " WHERE " + where + " RETURNING 1) SELECT (SELECT count(*) FROM "
                 + q(schema) + "." + q(t.name()) + " t WHERE " + where + "), (SELECT count(*) FROM changed)";
+    }
+
+    /**
+     * The same guard as two statements, for a transaction whose statements share one snapshot
+     * (ErasurePlan.SameSnapshot): the count, then the change.
+     */
+    private static ErasurePlan.SameSnapshot sameSnapshot(String schema, PrivacyMap.Table t, String where,
+            String change) {
+        String relation = q(schema) + "." + q(t.name());
+        return new ErasurePlan.SameSnapshot("SELECT count(*) FROM " + relation + " t WHERE " + where + "; " + change
+                + " WHERE " + where, relation);
     }
 
     /** Rows of t (as alias t) that belong to the subject; exactly one placeholder, the subject's key. */

@@ -237,6 +237,47 @@ class ReferencedRowsErasureTest {
     }
 
     @Test
+    void shouldGiveTheSameReceiptAndRows_whenTheStoreTransactionIsRepeatableRead() throws SQLException {
+        // Arrange: what the one-statement form does under READ COMMITTED for Aziza and then Dilnoza, rolled back
+        List<TableOutcome> aziza = eraser.erase(connection, "3");
+        List<TableOutcome> dilnoza = eraser.erase(connection, "1");
+        Map<String, String> readCommitted = snapshot();
+        connection.rollback();
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+
+        // Act: the two-statement form, the captured keys bound as arrays in both of its statements
+        List<TableOutcome> azizaRr = eraser.erase(connection, "3");
+        List<TableOutcome> dilnozaRr = eraser.erase(connection, "1");
+        Map<String, String> repeatableRead = snapshot();
+        connection.commit();
+
+        // Assert
+        assertThat(azizaRr).isEqualTo(aziza);
+        assertThat(dilnozaRr).isEqualTo(dilnoza);
+        assertThat(rows(azizaRr, "address")).isEqualTo(1L);
+        // the same rows, but for the time the tombstones were created
+        assertThat(repeatableRead.toString().replaceAll("last_update=[^,}]*", ""))
+                .isEqualTo(readCommitted.toString().replaceAll("last_update=[^,}]*", ""));
+    }
+
+    @Test
+    void shouldRollBackEverything_whenATriggerKeepsAnAddress_inARepeatableReadTransaction() throws SQLException {
+        // Arrange
+        exec("CREATE FUNCTION rentals.keep_addresses() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;"
+                + " CREATE TRIGGER keep BEFORE DELETE ON rentals.address FOR EACH ROW"
+                + " EXECUTE FUNCTION rentals.keep_addresses()");
+        connection.commit();
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        Map<String, String> before = snapshot();
+
+        // Act + Assert
+        assertThatThrownBy(() -> eraser.erase(connection, "3")).isInstanceOfSatisfying(RowGuard.Violation.class,
+                v -> assertThat(v.table()).isEqualTo("address"));
+        connection.rollback();
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void shouldStopBeforeAnyRowChanges_whenATriggerSwallowsTheTombstone() throws SQLException {
         // Arrange: the app's trigger drops every insert into address
         exec("CREATE FUNCTION rentals.no_inserts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;"

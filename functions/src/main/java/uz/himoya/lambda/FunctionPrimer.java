@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import uz.himoya.breach.BreachMessage;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.deletion.StoreErasure;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.StoreConnections;
@@ -98,6 +99,9 @@ public class FunctionPrimer implements Primer {
             for (PrivacyMap.Store store : app.map().stores()) {
                 // The store's pool is closed again before the snapshot (SnapStartPriming).
                 try (Connection c = stores.open(store)) {
+                    // The worker's isolation (StoreErasure.ISOLATION), so the statements it sends are the ones primed.
+                    int isolation = c.getTransactionIsolation();
+                    c.setTransactionIsolation(StoreErasure.ISOLATION);
                     c.setAutoCommit(false);
                     try {
                         if (store.name().equals(app.map().subject().store())) {
@@ -107,6 +111,7 @@ public class FunctionPrimer implements Primer {
                     } finally {
                         c.rollback();
                         c.setAutoCommit(true);
+                        c.setTransactionIsolation(isolation);
                     }
                 }
             }

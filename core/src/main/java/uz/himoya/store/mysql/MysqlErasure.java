@@ -31,7 +31,8 @@ import uz.himoya.privacymap.PrivacyMap;
  * ErasureExecutor. One change statement per table, never one per row, children before parents (the map's
  * validated order), each guarded by {@link MysqlRowGuard}.
  *
- * <p>A table that belongs to the subject directly is changed with {@code WHERE t.column = ?}. A table that
+ * <p>A table that belongs to the subject directly is changed with {@code WHERE column = ?} (a single-table
+ * {@code DELETE FROM db.t WHERE column = ?}, or {@code UPDATE db.t AS t ... WHERE t.column = ?}). A table that
  * belongs through parents ({@code belongsTo: {column: order_id, parent: orders}}) is changed with a
  * multi-table statement that joins the parent chain up to the table that names the subject:
  *
@@ -157,8 +158,14 @@ public final class MysqlErasure {
                         params, owner.key(), erased, new ArrayList<>(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason()), Optional.empty(), cut));
             } else {
-                steps.add(new Step(t.name(), ErasurePlan.Action.DELETED, owner.count(target),
-                        "DELETE t FROM " + target + owner.joins() + " WHERE " + owner.condition(), List.of(),
+                // A table that names the subject: a single-table DELETE. MariaDB runs even a one-table multi-table
+                // DELETE on its slower multi-table path (about a tenth more for the statement, measured by
+                // bin/bench-erasure-mariadb); the single-table form takes no alias, so its column goes unqualified.
+                String change = t.parent().isEmpty()
+                        ? "DELETE FROM " + qualified(database, t.name()) + " WHERE " + MysqlDialect.quote(t.column())
+                                + " = ?"
+                        : "DELETE t FROM " + target + owner.joins() + " WHERE " + owner.condition();
+                steps.add(new Step(t.name(), ErasurePlan.Action.DELETED, owner.count(target), change, List.of(),
                         owner.key(), new ArrayList<>(new TreeSet<>(t.categories().values())), List.of(),
                         Optional.empty()));
             }

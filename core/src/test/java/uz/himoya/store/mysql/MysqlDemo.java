@@ -42,6 +42,11 @@ final class MysqlDemo {
      * CustomerNotes. The parser accepts lower-case identifiers only, so that table is added as a record.
      */
     static PrivacyMap parsed() {
+        return parsed("mariadb");
+    }
+
+    /** The same on a store of the given kind (mariadb or mysql): MySQL 8's statements run on MariaDB too. */
+    static PrivacyMap parsed(String kind) {
         String yaml;
         try (InputStream in = MysqlDemo.class.getClassLoader().getResourceAsStream("privacy-maps/demo.yaml")) {
             yaml = new String(in.readAllBytes(), UTF_8);
@@ -49,7 +54,7 @@ final class MysqlDemo {
             throw new IllegalStateException(e);
         }
         PrivacyMap map = PrivacyMapParser.parse("privacy-maps/demo.yaml", yaml.replace("schema: demo_app",
-                "schema: " + DB).replace("kind: postgresql", "kind: mariadb"));
+                "schema: " + DB).replace("kind: postgresql", "kind: " + kind));
         List<PrivacyMap.Table> tables = new ArrayList<>(map.tables());
         tables.add(new PrivacyMap.Table("CustomerNotes", 999, STORE, "CustomerId", Optional.empty(), "id",
                 Map.of("NoteText", "content.free-text"), new PrivacyMap.Delete(), Optional.empty()));

@@ -82,7 +82,7 @@ class MysqlErasureTest {
             assertThat(step.key()).isEqualTo(MysqlKey.INTEGER);
         }
         assertThat(step("access_logs").change())
-                .isEqualTo("DELETE t FROM `demo_kg`.`access_logs` AS t WHERE t.`user_id` = ?");
+                .isEqualTo("DELETE FROM `demo_kg`.`access_logs` WHERE `user_id` = ?");
         assertThat(step("access_logs").count())
                 .isEqualTo("SELECT count(*) FROM `demo_kg`.`access_logs` AS t WHERE t.`user_id` = ? FOR UPDATE");
         assertThat(step("order_items").change()).isEqualTo("UPDATE `demo_kg`.`order_items` AS t"
@@ -92,7 +92,7 @@ class MysqlErasureTest {
                 + " WHERE t.`order_id` IN (SELECT p1.`id` FROM `demo_kg`.`orders` AS p1 WHERE p1.`user_id` = ?"
                 + " FOR UPDATE) FOR UPDATE");
         assertThat(step("CustomerNotes").change())
-                .isEqualTo("DELETE t FROM `demo_kg`.`CustomerNotes` AS t WHERE t.`CustomerId` = ?");
+                .isEqualTo("DELETE FROM `demo_kg`.`CustomerNotes` WHERE `CustomerId` = ?");
         MysqlErasure.Step orders = step("orders");
         assertThat(orders.action()).isEqualTo(ErasurePlan.Action.ANONYMIZED);
         assertThat(orders.change()).isEqualTo("UPDATE `demo_kg`.`orders` AS t SET t.`delivery_address` = ?,"

@@ -226,6 +226,134 @@ class MysqlRetentionTest {
     }
 
     @Test
+    void shouldDeleteInOneStatement_whenNoRowOfTheBatchIsLocked() throws SQLException {
+        // Arrange: 20 old access logs of Anna and John, none locked
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+        Map<String, Long> before = statements(connection);
+
+        // Act
+        SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 8);
+        Map<String, Long> after = statements(connection);
+        connection.commit();
+
+        // Assert: one DELETE, no pick, no undo; the cursor is the eighth oldest row
+        assertThat(delta(before, after)).isEqualTo(Map.of("Com_delete", 1L, "Com_select", 0L,
+                "Com_rollback_to_savepoint", 0L));
+        assertThat(batch.picked()).isEqualTo(8);
+        assertThat(batch.affected()).isEqualTo(8);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY")).isEqualTo(12);
+        SweepRule.Cursor last = batch.last().orElseThrow();
+        // every row still past retention lies after the cursor, and the cursor's row is gone
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY AND (accessed_at, id) <= ('" + last.value() + "', " + last.key().getFirst()
+                + ")")).isZero();
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE id = " + last.key().getFirst())).isZero();
+    }
+
+    @Test
+    void shouldPickWithSkipLockedInstead_whenTheOneStatementMeetsARowTheAppHoldsLocked() throws SQLException {
+        // Arrange: the app holds the tenth oldest of the 20 old access logs locked
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+        try (Connection app = EmbeddedMariaDb.connect(DB)) {
+            app.setAutoCommit(false);
+            long locked = count(app, "SELECT id FROM access_logs WHERE accessed_at < UTC_TIMESTAMP() - INTERVAL 90 DAY"
+                    + " ORDER BY accessed_at, id LIMIT 1 OFFSET 9");
+            exec(app, "SELECT id FROM access_logs WHERE id = " + locked + " FOR UPDATE");
+            Map<String, Long> before = statements(connection);
+
+            // Act: the DELETE reaches nine rows, meets the locked one, is undone; the pick skips it
+            SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 100);
+            Map<String, Long> after = statements(connection);
+            connection.commit();
+            SweepRule.Batch rest = rule.batch(connection, scope, batch.last(), 100);
+            connection.commit();
+            app.rollback();
+            SweepRule.Batch nextSweep = rule.batch(connection, scope, Optional.empty(), 100);
+            connection.commit();
+
+            // Assert: each row counted once; the locked one is left to the next sweep, which takes it
+            assertThat(delta(before, after)).isEqualTo(Map.of("Com_delete", 2L, "Com_select", 1L,
+                    "Com_rollback_to_savepoint", 1L));
+            assertThat(batch.picked()).isEqualTo(19);
+            assertThat(batch.affected()).isEqualTo(19);
+            assertThat(rest.picked()).isZero();
+            assertThat(nextSweep.picked()).isEqualTo(1);
+            assertThat(nextSweep.last()).hasValueSatisfying(c -> assertThat(c.key()).containsExactly(
+                    Long.toString(locked)));
+            assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                    + " - INTERVAL 90 DAY")).isZero();
+            assertThat(count(connection, "SELECT count(*) FROM access_logs")).isEqualTo(180);
+        }
+    }
+
+    @Test
+    void shouldPickThenDeleteByKeys_whenTheStoreIsMysql8() throws SQLException {
+        // Arrange: the same map on a MySQL 8 store, which has no DELETE ... RETURNING
+        PrivacyMap mysql = CatalogueValidator.validate(MysqlDemo.parsed("mysql").withTables(map.tables()), catalogue);
+        MysqlRetention.Rule rule = MysqlRetention.plan(mysql, MysqlDemo.STORE, catalogue, PSEUDONYM_KEY).stream()
+                .filter(r -> r.name().equals("access_logs")).findFirst().orElseThrow();
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of("1005"));
+        Map<String, Long> before = statements(connection);
+
+        // Act
+        SweepRule.Batch first = rule.batch(connection, scope, Optional.empty(), 7);
+        Map<String, Long> after = statements(connection);
+        connection.commit();
+        SweepRule.Batch second = rule.batch(connection, scope, first.last(), 7);
+        connection.commit();
+
+        // Assert: a pick and a DELETE by its keys; John (1005) is held
+        assertThat(delta(before, after)).isEqualTo(Map.of("Com_delete", 1L, "Com_select", 1L,
+                "Com_rollback_to_savepoint", 0L));
+        assertThat(List.of(first.picked(), second.picked())).containsExactly(7L, 3L);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE page LIKE '/old/%'")).isEqualTo(10);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE page LIKE '/old/%' AND user_id = 1005"))
+                .isEqualTo(10);
+    }
+
+    @Test
+    void shouldDeleteOnlyExpiredRows_whenTheTableIsPartitionedAcrossTheCutoff() throws SQLException {
+        // Arrange: page views partitioned by time, the last partition holding rows both sides of the one-year
+        // cut-off; the key is (id, seen), as MariaDB wants the partitioning column in it; John (1005) is held
+        exec(connection, "CREATE TABLE page_views (id BIGINT NOT NULL, user_id BIGINT, seen DATETIME(6) NOT NULL,"
+                + " PRIMARY KEY (id, seen), INDEX page_views_seen (seen)) PARTITION BY RANGE COLUMNS (seen) ("
+                + " PARTITION p2020 VALUES LESS THAN ('2021-01-01'), PARTITION pmax VALUES LESS THAN (MAXVALUE))",
+                "INSERT INTO page_views VALUES (1, 1003, '2020-03-01'), (2, 1005, '2020-06-01'),"
+                        + " (3, 1003, UTC_TIMESTAMP(6) - INTERVAL 400 DAY),"
+                        + " (4, 1003, UTC_TIMESTAMP(6) - INTERVAL 2 DAY),"
+                        + " (5, 1003, UTC_TIMESTAMP(6) - INTERVAL 364 DAY), (6, 1005, UTC_TIMESTAMP(6)),"
+                        + " (7, 1003, UTC_TIMESTAMP(6) - INTERVAL 500 DAY)");
+        Catalogue withViews = MysqlCatalogue.load(connection, DB);
+        List<PrivacyMap.Table> tables = new ArrayList<>(map.tables());
+        tables.add(withRetention(new PrivacyMap.Table("page_views", 1, MysqlDemo.STORE, "user_id", Optional.empty(),
+                "id", Map.of(), new PrivacyMap.Delete(), Optional.empty()), "seen", Period.ofYears(1)));
+        PrivacyMap mapped = CatalogueValidator.validate(map.withTables(tables), withViews);
+        MysqlRetention.Rule rule = MysqlRetention.plan(mapped, MysqlDemo.STORE, withViews, PSEUDONYM_KEY).stream()
+                .filter(r -> r.name().equals("page_views")).findFirst().orElseThrow();
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of("1005"));
+
+        // Act
+        List<Long> batches = new ArrayList<>();
+        Optional<SweepRule.Cursor> cursor = Optional.empty();
+        SweepRule.Batch b;
+        while ((b = rule.batch(connection, scope, cursor, 2)).picked() > 0) {
+            batches.add(b.picked());
+            cursor = b.last();
+            connection.commit();
+        }
+        connection.commit();
+
+        // Assert: 1, 7 and 3 went, oldest first; the held row and every row inside the year stay
+        assertThat(batches).containsExactly(2L, 1L);
+        assertThat(cursor).hasValueSatisfying(c -> assertThat(c.key()).first().isEqualTo("3"));
+        assertThat(rows(connection, "SELECT id FROM page_views ORDER BY id")).extracting(r -> r.get("id"))
+                .containsExactly("2", "4", "5", "6");
+    }
+
+    @Test
     void shouldRefuseTheRule_whenTableHasNoPrimaryKey() throws SQLException {
         // Arrange
         exec(connection, "CREATE TABLE keyless (user_id BIGINT, at DATETIME(6) NOT NULL)");
@@ -236,6 +364,22 @@ class MysqlRetentionTest {
         // Act + Assert
         assertThatThrownBy(() -> MysqlRetention.compile(map, withKeyless, keyless, keyless.retention().orElseThrow(),
                 PSEUDONYM_KEY)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("primary key");
+    }
+
+    /** The session's statement counters the tests read the batch's shape from. */
+    private static Map<String, Long> statements(Connection c) throws SQLException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Map<String, String> r : rows(c, "SHOW SESSION STATUS WHERE Variable_name IN ('Com_delete', 'Com_select',"
+                + " 'Com_rollback_to_savepoint')")) {
+            out.put(r.get("Variable_name"), Long.parseLong(r.get("Value")));
+        }
+        return out;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0L)));
+        return out;
     }
 
     private MysqlRetention.Rule rule(String table) {

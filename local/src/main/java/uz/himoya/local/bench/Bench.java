@@ -42,6 +42,41 @@ final class Bench {
         }
     }
 
+    /** The 1, 5 and 15 minute load averages, for the header: the machine is shared. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * CPU time a server's thread or process has run so far, in nanoseconds (Linux /proc/&lt;id&gt;/schedstat), or
+     * -1 where it cannot be read. A PostgreSQL backend is a process (pg_backend_pid()); a MariaDB connection is a
+     * thread of the server (information_schema.PROCESSLIST.TID), and /proc/&lt;tid&gt; serves a thread too. Unlike
+     * elapsed time it leaves out the time the thread waited for a CPU, which on a shared machine is most of the
+     * noise.
+     */
+    static long serverCpuNanos(long id) {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/proc", Long.toString(id), "schedstat")).trim()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The ratios a[i] / b[i] of pairs run side by side. */
+    static double[] pairRatios(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return r;
+    }
+
     /** The p-th percentile (nearest rank); p = 50 is the median (the mean of the middle two for even n). */
     static double percentile(double[] values, int p) {
         double[] v = values.clone();
