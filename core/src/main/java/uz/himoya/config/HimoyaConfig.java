@@ -71,6 +71,17 @@ public interface HimoyaConfig {
      */
     Map<String, Store> store();
 
+    /**
+     * The longest one piece of store work (a connection taken from a store's pool until it is given back: an
+     * erasure's transaction, a sweep batch, a breach stream, an intake look-up) may take in this function.
+     * Over it the connection is aborted, the store rolls the work back, and the caller sees SQL state 57014
+     * (transient: the work is retried, its step keeps the code). It also caps every store's statement timeout.
+     * Set per function from its Lambda timeout by the infra (HIMOYA_STORE_WORK_LIMIT, asserted there), so
+     * store work ends with a recorded error before Lambda kills the function, which would record nothing.
+     * Unset: no limit but the stores' statement timeouts (the local run, tests).
+     */
+    Optional<Duration> storeWorkLimit();
+
     /** Whether a store may be reached without TLS: the local run and the tests only, never in AWS. */
     @WithDefault("false")
     boolean storePlaintextAllowed();

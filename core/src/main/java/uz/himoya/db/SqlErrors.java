@@ -34,8 +34,9 @@ public final class SqlErrors {
 
     /**
      * An outage says nothing about the work: connection (08), transaction rollback (40), resources (53),
-     * operator intervention (57), lock not available (55P03); an app store that is unavailable. The work is
-     * retried or resumed.
+     * operator intervention (57: a statement timeout, an abort over himoya.store-work-limit), lock not
+     * available (55P03), MariaDB's statement timeout (70100, max_statement_time); an app store that is
+     * unavailable. The work is retried or resumed.
      */
     public static boolean transientFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -45,7 +46,7 @@ public final class SqlErrors {
             if (t instanceof SQLException s) {
                 String state = s.getSQLState();
                 return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                        || state.startsWith("57") || state.equals("55P03");
+                        || state.startsWith("57") || state.equals("55P03") || state.equals("70100");
             }
         }
         return false;

@@ -8,6 +8,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,10 @@ public class StoreConnections {
 
     /** A connection to the store, auto-commit on; the caller closes it (back to the pool). */
     public Connection open(PrivacyMap.Store store) throws SQLException {
-        return pools.computeIfAbsent(store.connection(), c -> pool(store)).getConnection();
+        Connection c = pools.computeIfAbsent(store.connection(), n -> pool(store)).getConnection();
+        return config.storeWorkLimit().isPresent()
+                ? WorkLimit.guard(c, config.storeWorkLimit().get(), store.connection())
+                : c;
     }
 
     /** Closes every pool; the next use opens a new one. Before a SnapStart snapshot, after a restore, at exit. */
@@ -94,34 +98,50 @@ public class StoreConnections {
             // Personal data crosses this connection: only a verified TLS connection, except on a local machine.
             throw new NotConfigured(connection, "tls must be verify-full");
         }
+        // No statement may outlast the function's whole store work limit (himoya.store-work-limit).
+        Duration statementTimeout = config.storeWorkLimit()
+                .filter(limit -> limit.compareTo(c.statementTimeout()) < 0)
+                .orElse(c.statementTimeout());
         return new Settings(c.host(), c.port(), c.database(), c.username(), c.password(), c.tls(), c.caFile(),
-                c.connectTimeout(), c.statementTimeout());
+                c.connectTimeout(), statementTimeout);
     }
 
     private AgroalDataSource pool(PrivacyMap.Store store) {
-        Settings s = settings(store.connection());
-        StoreDriver driver = StoreDriver.of(store.kind());
         try {
-            return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-                    .metricsEnabled(false)
-                    .connectionPoolConfiguration(cp -> cp
-                            .minSize(0).initialSize(0).maxSize(2)
-                            .acquisitionTimeout(s.connectTimeout().plusSeconds(1))
-                            // Idle connections go before a store's own idle timeout (or a NAT's) can cut them.
-                            .reapTimeout(Duration.ofMinutes(4))
-                            .validationTimeout(Duration.ofMinutes(1))
-                            .connectionFactoryConfiguration(cf -> {
-                                cf.connectionProviderClassName(driver.driverClass())
-                                        .jdbcUrl(driver.url(s))
-                                        .principal(new NamePrincipal(s.username()))
-                                        .credential(new SimplePassword(s.password()))
-                                        .autoCommit(true);
-                                driver.properties(s).forEach(cf::jdbcProperty);
-                                driver.sessionSql(store.kind(), s).ifPresent(cf::initialSql);
-                                return cf;
-                            })));
+            return pool(store.kind(), settings(store.connection()));
         } catch (SQLException e) {
             throw new NotConfigured(store.connection(), "pool not created (" + e.getSQLState() + ")");
         }
+    }
+
+    /** The pool of one store (WorkLimitTest builds it for the embedded servers). */
+    static AgroalDataSource pool(PrivacyMap.StoreKind kind, Settings s) throws SQLException {
+        StoreDriver driver = StoreDriver.of(kind);
+        return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .metricsEnabled(false)
+                .connectionPoolConfiguration(cp -> cp
+                        .minSize(0).initialSize(0).maxSize(2)
+                        // A connection that failed as a connection (class 08: the store restarted, a
+                        // network cut, an abort over the work limit) is dropped, never handed out again.
+                        .exceptionSorter(StoreConnections::fatal)
+                        .acquisitionTimeout(s.connectTimeout().plusSeconds(1))
+                        // Idle connections go before a store's own idle timeout (or a NAT's) can cut them.
+                        .reapTimeout(Duration.ofMinutes(4))
+                        .validationTimeout(Duration.ofMinutes(1))
+                        .connectionFactoryConfiguration(cf -> {
+                            cf.connectionProviderClassName(driver.driverClass())
+                                    .jdbcUrl(driver.url(s))
+                                    .principal(new NamePrincipal(s.username()))
+                                    .credential(new SimplePassword(s.password()))
+                                    .autoCommit(true);
+                            driver.properties(s).forEach(cf::jdbcProperty);
+                            driver.sessionSql(kind, s).ifPresent(cf::initialSql);
+                            return cf;
+                        })));
+    }
+
+    static boolean fatal(SQLException e) {
+        return e instanceof SQLNonTransientConnectionException
+                || e.getSQLState() != null && e.getSQLState().startsWith("08");
     }
 }

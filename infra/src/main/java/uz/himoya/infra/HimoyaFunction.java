@@ -34,6 +34,29 @@ public final class HimoyaFunction extends Construct {
     /** C1 only: short invocations gain more from cheap compilation than from C2's peak speed (AWS guidance). */
     static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
+    /** core's himoya.store-work-limit: the longest one piece of work in an app store may take. */
+    static final String STORE_WORK_LIMIT = "HIMOYA_STORE_WORK_LIMIT";
+    /** The least time left to record a failed store step in Himoya's database and answer (an HTTP call's 15 s). */
+    static final java.time.Duration MIN_RESERVE = java.time.Duration.ofSeconds(5);
+    /** Enough for that in any function; longer functions keep a quarter of their time up to this. */
+    static final java.time.Duration MAX_RESERVE = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The store work limit of a function with this timeout: its timeout less a reserve, so store work over it
+     * is aborted (and its step records why) before Lambda kills the function, which would record nothing.
+     * Http 15 s: 10 s; erasure worker 2 min: 90 s; retention sweep 15 min: 14.5 min.
+     */
+    static java.time.Duration storeWorkLimit(Duration timeout) {
+        java.time.Duration t = java.time.Duration.ofSeconds(timeout.toSeconds().longValue());
+        java.time.Duration reserve = t.dividedBy(4);
+        if (reserve.compareTo(MIN_RESERVE) < 0) {
+            reserve = MIN_RESERVE;
+        } else if (reserve.compareTo(MAX_RESERVE) > 0) {
+            reserve = MAX_RESERVE;
+        }
+        return t.minus(reserve);
+    }
+
     /**
      * What differs between the functions.
      *
@@ -65,6 +88,7 @@ public final class HimoyaFunction extends Construct {
 
         Map<String, String> environment = new LinkedHashMap<>(defaults.environment());
         environment.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        environment.put(STORE_WORK_LIMIT, storeWorkLimit(spec.timeout()).toString());
         environment.putAll(spec.environment());
 
         function = Function.Builder.create(this, "Function")

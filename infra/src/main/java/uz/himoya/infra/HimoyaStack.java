@@ -25,6 +25,10 @@ import software.constructs.Construct;
 public final class HimoyaStack extends Stack {
 
     private static final String FUNQY_EXPORT = "QUARKUS_FUNQY_EXPORT";
+    /** How long one retention-sweep invocation works (core himoya.retention.time-budget). */
+    static final java.time.Duration RETENTION_TIME_BUDGET = java.time.Duration.ofMinutes(14);
+    /** How long a sweep started over HTTP works before it hands on (core himoya.retention.http-time-budget). */
+    static final java.time.Duration HTTP_SWEEP_BUDGET = java.time.Duration.ofSeconds(6);
 
     public HimoyaStack(Construct scope, String id, StackProps props, HimoyaSettings settings) {
         super(scope, id, props);
@@ -63,7 +67,11 @@ public final class HimoyaStack extends Stack {
                 "breach-notices");
         QueueWorker retention = new QueueWorker(this, "RetentionSweep", defaults, new HimoyaFunction.Spec(
                 // The Lambda maximum: a sweep that needs longer queues a continuation for itself.
-                "retention-sweep", functions, Duration.minutes(15), Map.of(FUNQY_EXPORT, "retentionSweep")),
+                "retention-sweep", functions, Duration.minutes(15), Map.of(FUNQY_EXPORT, "retentionSweep",
+                        // Funqy hands the function no Lambda context: the sweep counts its own time. Its last
+                        // batch starts before this ends and takes one statement timeout (30 s) at most, all
+                        // within the store work limit of 14.5 minutes (StoreLimitsTest).
+                        "HIMOYA_RETENTION_TIME_BUDGET", RETENTION_TIME_BUDGET.toString())),
                 "retention-continuations");
         retention.letHandlerSendToOwnQueue("HIMOYA_QUEUE_RETENTION_URL");
         // The watchdog re-queues stuck deletion jobs and breach notices: it sends to both queues.
@@ -79,7 +87,9 @@ public final class HimoyaStack extends Stack {
                         "HIMOYA_QUEUE_ERASURE_URL", erasure.queue().getQueueUrl(),
                         "HIMOYA_QUEUE_BREACH_URL", breach.queue().getQueueUrl(),
                         // a sweep started over HTTP hands what it cannot finish in time to the sweep function
-                        "HIMOYA_QUEUE_RETENTION_URL", retention.queue().getQueueUrl())));
+                        "HIMOYA_QUEUE_RETENTION_URL", retention.queue().getQueueUrl(),
+                        // and ends its own part well inside the HTTP function's store work limit (10 s)
+                        "HIMOYA_RETENTION_HTTP_TIME_BUDGET", HTTP_SWEEP_BUDGET.toString())));
         erasure.queue().grantSendMessages(http.function());
         breach.queue().grantSendMessages(http.function());
         retention.queue().grantSendMessages(http.function());
