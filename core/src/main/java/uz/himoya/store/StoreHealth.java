@@ -219,7 +219,7 @@ public class StoreHealth {
             // A missing file at connect is a TLS file: the CA bundle (pgjdbc's verify-full without ca-file looks
             // for ~/.postgresql/root.crt) or a client certificate.
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException
-                    || t instanceof java.io.FileNotFoundException) {
+                    || t instanceof java.io.FileNotFoundException || raisedInTlsSetup(t)) {
                 return "tls-failed";
             }
         }
@@ -245,6 +245,17 @@ public class StoreHealth {
             }
         }
         return e.getClass().getSimpleName();
+    }
+
+    /**
+     * pgjdbc refuses a certificate that does not name the host (verify-full) with a plain connection failure
+     * (08006) and no TLS exception attached; only where it was raised tells it from an outage. The message is
+     * never read: it quotes the host.
+     */
+    private static boolean raisedInTlsSetup(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        return t instanceof java.sql.SQLException && frames.length > 0
+                && frames[0].getClassName().startsWith("org.postgresql.ssl.");
     }
 
     @PreDestroy

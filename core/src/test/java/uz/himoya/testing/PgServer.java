@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,12 @@ public final class PgServer {
      * unpacks the server's binaries (null: its default, the JVM's temporary directory).
      */
     public static EmbeddedPostgres start(Path folder, int port, boolean fresh, Path binaries) {
+        return start(folder, port, fresh, binaries, Map.of());
+    }
+
+    /** The same with server settings of its own, e.g. ssl=on and its files (StoreTlsTest). */
+    public static EmbeddedPostgres start(Path folder, int port, boolean fresh, Path binaries,
+            Map<String, String> serverConfig) {
         try {
             Path data = folder.resolve("data");
             if (fresh) {
@@ -43,6 +50,7 @@ public final class PgServer {
                     // in a shared place: nothing here connects through it.
                     .setServerConfig("unix_socket_directories",
                             socketDir.getBytes(StandardCharsets.UTF_8).length <= SOCKET_DIR_MAX ? socketDir : "");
+            serverConfig.forEach(b::setServerConfig);
             if (port > 0) {
                 b.setPort(port);
             }
@@ -66,7 +74,7 @@ public final class PgServer {
     }
 
     /** The build's own folder: surefire sets basedir to the module's folder; an IDE run has the working directory. */
-    static Path buildDir() {
+    public static Path buildDir() {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("target");
     }
 }
