@@ -57,7 +57,8 @@ public final class PostgresErasureExecutor {
     }
 
     /** One step's guarded change; throws when the rows changed are not the rows counted (the caller rolls back). */
-    private static long guarded(Connection connection, PostgresErasurePlan plan, PostgresErasurePlan.Step step, Set<String> ids,
+    private static long guarded(Connection connection, PostgresErasurePlan plan, PostgresErasurePlan.Step step,
+            Set<String> ids,
             String subjectKey, boolean oneSnapshot) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(oneSnapshot ? step.sameSnapshot().sql()
                 : step.sql())) {
@@ -102,15 +103,20 @@ public final class PostgresErasureExecutor {
     }
 
     /** The one-statement form's placeholders: the strategies' values, the change's rows, the count's. */
-    private static int bindOneStatement(Connection connection, PreparedStatement ps, int first, PostgresErasurePlan.Step step,
+    private static int bindOneStatement(Connection connection, PreparedStatement ps, int first,
+            PostgresErasurePlan.Step step,
             Set<String> ids, String subjectKey) throws SQLException {
         int i = bind(ps, first, step.params());
         i = bindRows(connection, ps, i, ids, subjectKey);
         return bindRows(connection, ps, i, ids, subjectKey);
     }
 
-    /** The two-statement form's placeholders (PostgresErasurePlan.SameSnapshot): the rows, the values, the rows again. */
-    private static int bindSameSnapshot(Connection connection, PreparedStatement ps, int first, PostgresErasurePlan.Step step,
+    /**
+     * The two-statement form's placeholders (PostgresErasurePlan.SameSnapshot): the rows, the values, the rows
+     * again.
+     */
+    private static int bindSameSnapshot(Connection connection, PreparedStatement ps, int first,
+            PostgresErasurePlan.Step step,
             Set<String> ids, String subjectKey) throws SQLException {
         int i = bindRows(connection, ps, first, ids, subjectKey);
         i = bind(ps, i, step.params());

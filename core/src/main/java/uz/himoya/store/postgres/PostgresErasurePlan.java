@@ -48,7 +48,8 @@ public record PostgresErasurePlan(String appId, List<Step> steps, List<Capture> 
      * the one-statement form needs (uz.himoya.db.RowGuard#next). Placeholders: the rows (key or captured keys),
      * the strategies' values, the rows again.
      *
-     * @param relation the table's quoted, schema-qualified name (PostgresErasureExecutor checks it has no rewrite rules)
+     * @param relation the table's quoted, schema-qualified name (PostgresErasureExecutor checks it has no rewrite
+     *                 rules)
      */
     public record SameSnapshot(String sql, String relation) {
     }

@@ -24,7 +24,8 @@ public final class PostgresErasurePlanner {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static PostgresErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()), pseudonymKey);
+        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()),
+                pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. The steps keep the map's erasure order. */
@@ -37,8 +38,8 @@ public final class PostgresErasurePlanner {
         return plan(map, map.tablesOf(store), Map.of(store, catalogue), pseudonymKey);
     }
 
-    private static PostgresErasurePlan plan(PrivacyMap map, List<PrivacyMap.Table> tables, Map<String, Catalogue> catalogues,
-            String pseudonymKey) {
+    private static PostgresErasurePlan plan(PrivacyMap map, List<PrivacyMap.Table> tables,
+            Map<String, Catalogue> catalogues, String pseudonymKey) {
         List<PostgresErasurePlan.Step> steps = new ArrayList<>();
         for (PrivacyMap.Table t : tables) {
             String schema = map.store(t.store()).schema();
@@ -141,7 +142,8 @@ public final class PostgresErasurePlanner {
                     params.add(t.tombstone().get().key());
                 }
                 // Locks the subject's referencing rows, so nobody repoints them before this transaction ends.
-                out.add(new PostgresErasurePlan.Capture(t.name(), t.store(), sql + PostgresErasurePlan.Capture.LOCK, via,
+                out.add(new PostgresErasurePlan.Capture(t.name(), t.store(), sql + PostgresErasurePlan.Capture.LOCK,
+                        via,
                         List.copyOf(params)));
             }
         }
@@ -201,7 +203,8 @@ public final class PostgresErasurePlanner {
     private static PostgresErasurePlan.SameSnapshot sameSnapshot(String schema, PrivacyMap.Table t, String where,
             String change) {
         String relation = q(schema) + "." + q(t.name());
-        return new PostgresErasurePlan.SameSnapshot("SELECT count(*) FROM " + relation + " t WHERE " + where + "; " + change
+        return new PostgresErasurePlan.SameSnapshot("SELECT count(*) FROM " + relation + " t WHERE " + where + "; "
+                + change
                 + " WHERE " + where, relation);
     }
 

@@ -38,7 +38,8 @@ public final class PostgresRetention {
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
     public static List<PostgresSweepRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()), pseudonymKey);
+        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()),
+                pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. */
@@ -94,8 +95,8 @@ public final class PostgresRetention {
     }
 
     /**
-     * The rule's when, ANDed to the filter, its values bound (docs/privacy-map.md, "Retention rules"). PostgresSweepRule
-     * binds every cut-off before the filter's other values, so the checks against a period come first in the
+     * The rule's when, ANDed to the filter, its values bound (docs/privacy-map.md, "Retention rules").
+     * PostgresSweepRule binds every cut-off before the filter's other values, so the checks against a period come first in the
      * SQL too. An enum value is cast to the column's type (PostgreSQL compares no enum with text); every other
      * value is bound as what it is (Boolean, Long, String), never cast to the column's type, which could cut
      * a long text down to a varchar's length and make it match.

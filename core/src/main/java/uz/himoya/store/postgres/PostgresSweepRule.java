@@ -39,9 +39,9 @@ import uz.himoya.store.port.SweepRule;
  * The identity breaks ties. SKIP LOCKED leaves rows the app is writing right now for the next sweep instead
  * of waiting on them.
  */
-public record PostgresSweepRule(String name, String action, String reason, String from, String column, String columnType,
-        RowIdentity identity, List<TemporalAmount> cutoffs, String filter, List<Object> filterParams,
-        String subjectKey, String change, List<Object> changeParams, ZoneId zone) implements SweepRule {
+public record PostgresSweepRule(String name, String action, String reason, String from, String column,
+        String columnType, RowIdentity identity, List<TemporalAmount> cutoffs, String filter,
+        List<Object> filterParams, String subjectKey, String change, List<Object> changeParams, ZoneId zone) implements SweepRule {
 
     @Override
     public boolean subjectRows() {
