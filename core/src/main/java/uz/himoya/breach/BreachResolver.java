@@ -11,9 +11,8 @@ import uz.himoya.db.SqlErrors;
 import uz.himoya.db.StoreUnavailable;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
-import uz.himoya.store.mysql.MysqlAffectedSubjects;
+import uz.himoya.store.StoreDialects;
 import uz.himoya.store.port.AffectedSubjects;
-import uz.himoya.store.postgres.PostgresAffectedSubjects;
 
 /**
  * Turns a selection into notice rows, across databases: the affected subjects are read page by page from
@@ -33,15 +32,9 @@ final class BreachResolver {
     private BreachResolver() {
     }
 
-    /**
-     * The one place a store kind picks its implementation of the port (to move behind the store dialect
-     * once there is one for every port).
-     */
+    /** The port in the dialect of the store that holds the subject table (StoreDialects picks it). */
     static AffectedSubjects affectedSubjects(PrivacyMap map, Catalogue subjectCatalogue) {
-        return switch (map.subjectStore().kind()) {
-            case POSTGRESQL -> new PostgresAffectedSubjects(map, subjectCatalogue);
-            case MYSQL, MARIADB -> new MysqlAffectedSubjects(map, subjectCatalogue);
-        };
+        return StoreDialects.of(map.subjectStore().kind()).affected(map, subjectCatalogue);
     }
 
     /** The ops API's selection in the port's terms: a selector names its table and timestamp column. */

@@ -35,7 +35,7 @@ public final class StoreErasure {
     /**
      * The store transaction's isolation: REPEATABLE READ, so every statement of the erasure reads one snapshot.
      * The PostgreSQL eraser then sends each table's guarded count and change as two statements in one round
-     * trip instead of one statement with a per-row RETURNING (uz.himoya.erasure.ErasureExecutor), and a row
+     * trip instead of one statement with a per-row RETURNING (uz.himoya.store.postgres.PostgresErasureExecutor), and a row
      * another transaction changes under the erasure fails it with a serialization error (40001, retried) instead
      * of being skipped. MySQL and MariaDB default to it; their guard locks what it counts either way.
      */

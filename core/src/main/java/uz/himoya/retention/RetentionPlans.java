@@ -3,12 +3,15 @@ package uz.himoya.retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
+import uz.himoya.catalogue.Catalogue;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.db.SqlErrors;
@@ -17,6 +20,7 @@ import uz.himoya.store.AppRegistry;
 import uz.himoya.store.StoreConnections;
 import uz.himoya.store.StoreDialects;
 import uz.himoya.store.port.SubjectFinder;
+import uz.himoya.store.port.SweepRule;
 
 /**
  * Every app's sweep rules, in order: the map's retention rules (children before parents, as the map orders
@@ -60,13 +64,33 @@ public class RetentionPlans {
         AppRegistry.CompiledApp app = apps.require(appId);
         PrivacyMap map = app.map();
         Map<String, PlannedRule> rules = new LinkedHashMap<>();
-        List<PlannedRule> planned = SweepDialects.plan(map, app.catalogues(), secrets.erasurePseudonymKey());
+        List<PlannedRule> planned = plan(map, app.catalogues(), secrets.erasurePseudonymKey());
         planned.forEach(r -> rules.put(r.name(), r));
         warnIfUnindexed(map, planned);
         OwnRules.forApp(config).forEach(r -> rules.put(r.name(), PlannedRule.own(r)));
         return new Compiled(Collections.unmodifiableMap(rules), map.subjectStore(),
                 StoreDialects.of(map.subjectStore().kind()).subjects(map,
                         app.catalogues().get(map.subject().store())));
+    }
+
+    /**
+     * The map's retention rules, each planned by its store's dialect (StoreDialects), in the map's table order
+     * (children first) across stores.
+     */
+    static List<PlannedRule> plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
+        Map<String, SweepRule> byTable = new HashMap<>();
+        for (PrivacyMap.Store store : map.stores()) {
+            StoreDialects.of(store.kind()).sweep(map, store.name(), catalogues.get(store.name()), pseudonymKey)
+                    .forEach(r -> byTable.put(r.name(), r));
+        }
+        List<PlannedRule> planned = new ArrayList<>();
+        for (PrivacyMap.Table t : map.tables()) {
+            SweepRule rule = byTable.get(t.name());
+            if (rule != null) {
+                planned.add(PlannedRule.in(map.store(t.store()), rule));
+            }
+        }
+        return List.copyOf(planned);
     }
 
     /**
@@ -83,7 +107,7 @@ public class RetentionPlans {
             try (Connection c = stores.open(store)) {
                 for (PlannedRule r : here) {
                     String column = map.table(r.name()).orElseThrow().retention().orElseThrow().column();
-                    if (!SweepDialects.indexed(c, store, r.name(), column)) {
+                    if (!StoreDialects.of(store.kind()).indexed(c, store.schema(), r.name(), column)) {
                         LOG.warnf("app=%s rule=%s: no index leads with %s; every sweep batch scans the table",
                                 map.app().id(), r.name(), column);
                     }

@@ -37,7 +37,7 @@ import uz.himoya.store.port.SweepRule;
  * step, so a box copied to another row is refused. A box that cannot be opened (another secret, a copied
  * box) costs nothing but time: the rule then resumes from the run record's previous cursor, which is safe
  * because every row a batch changed no longer matches the rule (deleted, or its columns already hold what
- * anonymization writes, RetentionPlanner's "done" tests), so re-walking a batch's range changes nothing twice.
+ * anonymization writes, PostgresRetention's "done" tests), so re-walking a batch's range changes nothing twice.
  */
 final class StoreBatches {
     private static final Logger LOG = Logger.getLogger(StoreBatches.class);

@@ -12,10 +12,10 @@
  * step {@code retention:<rule>:<n>}), then records it in the run record; a resumed run first takes the ledger's
  * batches beyond the run record (reconcile). Himoya's own rules run batch and progress in one transaction of
  * Himoya's database.</li>
- * <li>The rules ({@link uz.himoya.store.port.SweepRule}, the store port): {@link uz.himoya.retention.MapRule}
- * (PostgreSQL, compiled by {@link uz.himoya.retention.RetentionPlanner}; keyset batches on (retention column,
- * row identity)), uz.himoya.store.mysql.MysqlRetention.Rule (MySQL, MariaDB), picked per store kind in
- * {@link uz.himoya.retention.SweepDialects} only, and {@link uz.himoya.retention.OwnRule}s
+ * <li>The rules ({@link uz.himoya.store.port.SweepRule}, the store port): {@link uz.himoya.store.postgres.PostgresSweepRule}
+ * (PostgreSQL, compiled by {@link uz.himoya.store.postgres.PostgresRetention}; keyset batches on (retention column,
+ * row identity)), uz.himoya.store.mysql.MysqlRetention.Rule (MySQL, MariaDB), picked per store kind
+ * by {@link uz.himoya.store.StoreDialects} only (uz.himoya.store.port.StoreDialect#sweep), and {@link uz.himoya.retention.OwnRule}s
  * ({@link uz.himoya.retention.OwnRules}: Himoya's own tables). Every batch is a guarded statement
  * ({@link uz.himoya.db.RowGuard}): it changes exactly the rows it picked, by primary key or (tableoid, ctid),
  * or it rolls back and the rule fails with {@code row-guard}.</li>

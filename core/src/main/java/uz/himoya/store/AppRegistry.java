@@ -32,6 +32,7 @@ import uz.himoya.privacymap.PrivacyMapException;
 import uz.himoya.privacymap.PrivacyMapParser;
 import uz.himoya.store.port.StoreEraser;
 import uz.himoya.store.port.SubjectFinder;
+import uz.himoya.store.port.SubjectRows;
 
 /**
  * The apps this deployment serves. Each map is parsed at start-up: a map that is not valid YAML or breaks
@@ -62,6 +63,11 @@ public class AppRegistry {
         /** The erasure of one store's tables (empty for a store the map keeps nothing of the subject in). */
         public StoreEraser eraser(String store) {
             return erasers.get(store);
+        }
+
+        /** A subject's rows in one store of the app, read as its erasure reaches them (built on each call). */
+        public SubjectRows rows(String store) {
+            return StoreDialects.of(map.store(store).kind()).rows(map, store, catalogues.get(store));
         }
     }
 

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import uz.himoya.erasure.CutLoose;
-import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Rentals;
+import uz.himoya.erasure.ErasureAction;
 
 /** The receipt's lines for cut links, as the worker writes them, and as the API and the mail read them back. */
 class ReceiptLinksTest {
@@ -21,11 +21,11 @@ class ReceiptLinksTest {
     void shouldNameTheTombstonesKeyButNoPseudonym_whenKeptRowsWereCutLoose() throws Exception {
         // Arrange
         AppRegistry.CompiledApp app = compile();
-        TableOutcome payment = new TableOutcome("payment", ErasurePlan.Action.CUT_LOOSE, 3, List.of(),
+        TableOutcome payment = new TableOutcome("payment", ErasureAction.CUT_LOOSE, 3, List.of(),
                 List.of("customer_id", "rental_id"), Optional.of("tax law"), List.of(
                         new CutLoose("customer_id", Optional.of("customer"), CutLoose.Now.TOMBSTONE),
                         new CutLoose("rental_id", Optional.of("rental"), CutLoose.Now.NULL)));
-        TableOutcome rewards = new TableOutcome("rewards", ErasurePlan.Action.CUT_LOOSE, 2, List.of(),
+        TableOutcome rewards = new TableOutcome("rewards", ErasureAction.CUT_LOOSE, 2, List.of(),
                 List.of("customer_id"), Optional.of("books"), List.of(
                         new CutLoose("customer_id", Optional.of("customer"), CutLoose.Now.PSEUDONYM)));
 

@@ -32,8 +32,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import uz.himoya.catalogue.Catalogue;
-import uz.himoya.retention.MapRule;
-import uz.himoya.retention.RetentionPlanner;
+import uz.himoya.store.postgres.PostgresSweepRule;
+import uz.himoya.store.postgres.PostgresRetention;
 import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.EmbeddedDatabase;
 
@@ -156,7 +156,7 @@ class DocsExamplesTest {
         try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
             Catalogue catalogue = Catalogue.load(c, schema);
             PrivacyMap map = CatalogueValidator.validate(parsed, catalogue);
-            for (MapRule rule : RetentionPlanner.plan(map, catalogue, "docs-pseudonym-key")) {
+            for (PostgresSweepRule rule : PostgresRetention.plan(map, catalogue, "docs-pseudonym-key")) {
                 rule.count(c, new SweepRule.Scope("demo", Instant.now(), List.of("1001")));
             }
         }

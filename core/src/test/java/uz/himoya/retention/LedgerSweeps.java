@@ -22,6 +22,7 @@ import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Ledger;
+import uz.himoya.store.postgres.PostgresRetention;
 
 /**
  * Drives the sweep engine and the dry run on the ledger test app without Quarkus, as the retention function
@@ -42,7 +43,7 @@ final class LedgerSweeps {
         PrivacyMap map = Ledger.validated(c, paymentsAction);
         Catalogue catalogue = Ledger.catalogue(c);
         Map<String, PlannedRule> rules = new LinkedHashMap<>();
-        RetentionPlanner.plan(map, catalogue, SECRETS.erasurePseudonymKey())
+        PostgresRetention.plan(map, catalogue, SECRETS.erasurePseudonymKey())
                 .forEach(r -> rules.put(r.name(), PlannedRule.in(map.store("shop"), r)));
         return rules;
     }

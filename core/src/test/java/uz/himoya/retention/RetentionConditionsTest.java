@@ -22,6 +22,8 @@ import uz.himoya.privacymap.PrivacyMapParser;
 import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.Accounts;
 import uz.himoya.testing.DemoStore;
+import uz.himoya.store.postgres.PostgresRetention;
+import uz.himoya.store.postgres.PostgresSweepRule;
 
 /**
  * Retention conditions (docs/privacy-map.md, "Retention rules") compiled for PostgreSQL and run on a real
@@ -49,7 +51,7 @@ class RetentionConditionsTest {
     void shouldTakeExactlyTheRowsTheConditionNames_whenTheRuleRunsInBatches(String name, String column, String keep,
             String when, String expected) throws SQLException {
         // Arrange
-        MapRule rule = customersRule(Accounts.rule(column, keep, when));
+        PostgresSweepRule rule = customersRule(Accounts.rule(column, keep, when));
         SweepRule.Scope scope = new SweepRule.Scope("accounts", Accounts.AS_OF, List.of());
 
         try (Connection c = DemoStore.dataSource().getConnection()) {
@@ -72,7 +74,7 @@ class RetentionConditionsTest {
     void shouldDeleteOnlyTheExactStatusesInEveryPartition_whenBatchesWalkTheCursor() throws SQLException {
         // Arrange: refunded or cancelled payments older than a year, in partitions 2024 and 2025; 'Cancelled'
         // and 'cancelled ' are other values
-        MapRule rule = paymentsRule();
+        PostgresSweepRule rule = paymentsRule();
         SweepRule.Scope scope = new SweepRule.Scope("accounts", Accounts.AS_OF, List.of());
 
         try (Connection c = DemoStore.dataSource().getConnection()) {
@@ -92,7 +94,7 @@ class RetentionConditionsTest {
     @Test
     void shouldKeepAHeldCustomersPayments_whenTheirKeyIsExcluded() throws SQLException {
         // Arrange: customer 6 is under a legal hold
-        MapRule rule = paymentsRule();
+        PostgresSweepRule rule = paymentsRule();
         SweepRule.Scope scope = new SweepRule.Scope("accounts", Accounts.AS_OF, List.of("6"));
 
         try (Connection c = DemoStore.dataSource().getConnection()) {
@@ -113,7 +115,7 @@ class RetentionConditionsTest {
     void shouldBindEveryValue_whenAValueHoldsQuotesAndSql() throws SQLException {
         // Arrange
         String when = "{ column: plan, in: [\"it's\", \"x') OR ('1' = '1\"] }";
-        MapRule rule = customersRule(Accounts.rule("last_sign_in_at", "P2Y", when));
+        PostgresSweepRule rule = customersRule(Accounts.rule("last_sign_in_at", "P2Y", when));
 
         try (Connection c = DemoStore.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -184,7 +186,7 @@ class RetentionConditionsTest {
         return last;
     }
 
-    private static List<Long> drain(Connection c, MapRule rule, SweepRule.Scope scope, int limit)
+    private static List<Long> drain(Connection c, PostgresSweepRule rule, SweepRule.Scope scope, int limit)
             throws SQLException {
         List<Long> batches = new ArrayList<>();
         Optional<SweepRule.Cursor> cursor = Optional.empty();
@@ -202,18 +204,18 @@ class RetentionConditionsTest {
         }
     }
 
-    private static MapRule customersRule(String retention) throws SQLException {
+    private static PostgresSweepRule customersRule(String retention) throws SQLException {
         return rule(validated(Accounts.map("postgresql", retention)), "customers");
     }
 
-    private static MapRule paymentsRule() throws SQLException {
+    private static PostgresSweepRule paymentsRule() throws SQLException {
         return rule(validated(Accounts.map("postgresql", Accounts.rule("last_sign_in_at", "P2Y",
                 "{ column: active, equals: false }"))), "payments");
     }
 
-    private static MapRule rule(PrivacyMap map, String table) throws SQLException {
+    private static PostgresSweepRule rule(PrivacyMap map, String table) throws SQLException {
         try (Connection c = DemoStore.dataSource().getConnection()) {
-            return RetentionPlanner.plan(map, Catalogue.load(c, Accounts.SCHEMA), SECRETS.erasurePseudonymKey())
+            return PostgresRetention.plan(map, Catalogue.load(c, Accounts.SCHEMA), SECRETS.erasurePseudonymKey())
                     .stream().filter(r -> r.name().equals(table)).findFirst().orElseThrow();
         }
     }

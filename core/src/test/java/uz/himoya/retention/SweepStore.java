@@ -35,7 +35,7 @@ import uz.himoya.testing.EmbeddedMariaDb;
  * The demo app in a store of its own, apart from Himoya's database (the shared embedded PostgreSQL): the
  * demo store's embedded PostgreSQL server, or the embedded MariaDB (database demo_kg). What the sweep tests and
  * the crash tests' child JVM drive the engine with, without Quarkus and without AppRegistry (which does not
- * compile MySQL stores yet): the demo map's rules planned by SweepDialects for the store's kind, plus one of
+ * compile MySQL stores yet): the demo map's rules planned by each store's dialect (RetentionPlans.plan), plus one of
  * Himoya's own rules, so every sweep runs both paths.
  */
 record SweepStore(PrivacyMap.StoreKind kind, String url) {
@@ -122,7 +122,7 @@ record SweepStore(PrivacyMap.StoreKind kind, String url) {
             catalogues = app.catalogues();
         }
         Map<String, PlannedRule> rules = new LinkedHashMap<>();
-        SweepDialects.plan(map, catalogues, key).forEach(r -> rules.put(r.name(), r));
+        RetentionPlans.plan(map, catalogues, key).forEach(r -> rules.put(r.name(), r));
         OwnRule idempotency = new OwnRule("himoya:idempotency-records", "DELETE", "idempotency_record",
                 List.of("app_id", "idem_key"), "app_id = ? AND created_at < ?", "DELETE FROM idempotency_record t", "",
                 0, asOf -> asOf.minus(Duration.ofDays(1)));

@@ -21,6 +21,8 @@ import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.SweepRule;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Rentals;
+import uz.himoya.store.postgres.PostgresRetention;
+import uz.himoya.store.postgres.PostgresSweepRule;
 
 /**
  * Retention sweeps on the Sakila-shaped rental shop (rentals/schema.sql): a sweep never picks a tombstone (it is
@@ -31,7 +33,7 @@ class TombstoneRetentionTest {
     private static final SweepRule.Scope LATER = new SweepRule.Scope("rentals", Instant.now().plus(3650,
             ChronoUnit.DAYS), List.of());
     private Connection connection;
-    private Map<String, MapRule> rules;
+    private Map<String, PostgresSweepRule> rules;
 
     @BeforeEach
     void load() throws SQLException {
@@ -40,8 +42,8 @@ class TombstoneRetentionTest {
         String yaml = Rentals.withRetention(Rentals.yaml());
         AppRegistry.CompiledApp app = AppRegistry.compile(Rentals.parsed(yaml), store -> EmbeddedDatabase.dataSource()
                 .getConnection(), PSEUDONYM_KEY);
-        rules = RetentionPlanner.plan(app.map(), app.catalogues(), PSEUDONYM_KEY).stream()
-                .collect(Collectors.toMap(MapRule::name, r -> r));
+        rules = PostgresRetention.plan(app.map(), app.catalogues(), PSEUDONYM_KEY).stream()
+                .collect(Collectors.toMap(PostgresSweepRule::name, r -> r));
         connection = EmbeddedDatabase.dataSource().getConnection();
         // Dilnoza (1) was erased before: her payments point at the tombstone, her points hold a pseudonym
         connection.setAutoCommit(false);

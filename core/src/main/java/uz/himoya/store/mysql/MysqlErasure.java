@@ -19,16 +19,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import uz.himoya.erasure.CutLoose;
-import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.erasure.TombstoneMissing;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.erasure.ErasureAction;
 
 /**
- * A subject's erasure in a MySQL 8 / MariaDB 10.6+ store: the counterpart of ErasurePlanner and
- * ErasureExecutor. One change statement per table, never one per row, children before parents (the map's
+ * A subject's erasure in a MySQL 8 / MariaDB 10.6+ store: the counterpart of PostgresErasurePlanner and
+ * PostgresErasureExecutor. One change statement per table, never one per row, children before parents (the map's
  * validated order), each guarded by {@link MysqlRowGuard}.
  *
  * <p>A table that belongs to the subject directly is changed with {@code WHERE column = ?} (a single-table
@@ -78,7 +78,7 @@ public final class MysqlErasure {
      * on a referenced table (ids: the capture it takes its keys from) has {@value #IDS} where the subject's key
      * would be, and binds there one placeholder per captured key, each as key says.
      */
-    public record Step(String table, ErasurePlan.Action action, String count, String change, List<Object> changeParams,
+    public record Step(String table, ErasureAction action, String count, String change, List<Object> changeParams,
             MysqlKey key, List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause,
             Optional<String> ids, List<CutLoose> cutLoose) {
         public Step {
@@ -88,7 +88,7 @@ public final class MysqlErasure {
             cutLoose = List.copyOf(cutLoose);
         }
 
-        public Step(String table, ErasurePlan.Action action, String count, String change, List<Object> changeParams,
+        public Step(String table, ErasureAction action, String count, String change, List<Object> changeParams,
                 MysqlKey key, List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause) {
             this(table, action, count, change, changeParams, key, categories, anonymizedColumns, keptBecause,
                     Optional.empty(), List.of());
@@ -109,6 +109,16 @@ public final class MysqlErasure {
      */
     public record Capture(String table, String sql, Optional<String> via, MysqlKey key, Optional<String> tombstone,
             MysqlKey tombstoneKind) {
+        /** What ends the statement: the subject's referencing rows stay put until the erasure commits. */
+        static final String LOCK = " FOR UPDATE";
+
+        /** The same read without the lock, for a reader that changes nothing (MysqlSubjectRows). */
+        public String read() {
+            if (!sql.endsWith(LOCK)) {
+                throw new IllegalStateException("a capture that takes no row lock");
+            }
+            return sql.substring(0, sql.length() - LOCK.length());
+        }
     }
 
     /**
@@ -151,8 +161,8 @@ public final class MysqlErasure {
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(x -> x != null).toList()));
                 List<CutLoose> cut = CutLoose.of(map, catalogue, t, a);
-                steps.add(new Step(t.name(), CutLoose.onlyLinks(cut, a) ? ErasurePlan.Action.CUT_LOOSE
-                        : ErasurePlan.Action.ANONYMIZED, owner.count(target),
+                steps.add(new Step(t.name(), CutLoose.onlyLinks(cut, a) ? ErasureAction.CUT_LOOSE
+                        : ErasureAction.ANONYMIZED, owner.count(target),
                         "UPDATE " + target + owner.joins() + " SET " + String.join(", ", sets) + " WHERE "
                                 + owner.condition(),
                         params, owner.key(), erased, new ArrayList<>(new TreeSet<>(a.columns().keySet())),
@@ -165,7 +175,7 @@ public final class MysqlErasure {
                         ? "DELETE FROM " + qualified(database, t.name()) + " WHERE " + MysqlDialect.quote(t.column())
                                 + " = ?"
                         : "DELETE t FROM " + target + owner.joins() + " WHERE " + owner.condition();
-                steps.add(new Step(t.name(), ErasurePlan.Action.DELETED, owner.count(target), change, List.of(),
+                steps.add(new Step(t.name(), ErasureAction.DELETED, owner.count(target), change, List.of(),
                         owner.key(), new ArrayList<>(new TreeSet<>(t.categories().values())), List.of(),
                         Optional.empty()));
             }
@@ -217,7 +227,7 @@ public final class MysqlErasure {
             unjoined.add(column(alias, fk.columns().get(0)) + " IS NULL");
             unreferenced.add("NOT EXISTS (SELECT 1 FROM " + referencing + " WHERE " + String.join(" AND ", on) + ")");
         }
-        return new Step(t.name(), ErasurePlan.Action.DELETED, "SELECT count(*) FROM " + target + " WHERE "
+        return new Step(t.name(), ErasureAction.DELETED, "SELECT count(*) FROM " + target + " WHERE "
                 + String.join(" AND ", unreferenced) + " FOR UPDATE", "DELETE t FROM " + from + " WHERE "
                 + String.join(" AND ", unjoined), List.of(),
                 MysqlKey.require(catalogue.column(t.name(), key).orElseThrow(), "table " + t.name() + ": column"),
@@ -230,7 +240,7 @@ public final class MysqlErasure {
      * it references, so a chain's earlier keys are captured first): the keys its rows of the subject point at.
      * The locking read keeps anybody from repointing those rows before the transaction ends.
      */
-    private static List<Capture> captures(PrivacyMap map, Catalogue catalogue, String database,
+    static List<Capture> captures(PrivacyMap map, Catalogue catalogue, String database,
             List<PrivacyMap.Table> tables) {
         List<Capture> out = new ArrayList<>();
         for (PrivacyMap.Table t : tables) {
@@ -258,7 +268,7 @@ public final class MysqlErasure {
                 if (tombstone.isPresent()) {
                     sql += " AND " + col + " <> ?";
                 }
-                out.add(new Capture(t.name(), sql + " FOR UPDATE", via, kind, tombstone, MysqlKey.require(
+                out.add(new Capture(t.name(), sql + Capture.LOCK, via, kind, tombstone, MysqlKey.require(
                         catalogue.column(t.name(), r.key()).orElseThrow(), "table " + t.name() + ": column")));
             }
         }
@@ -345,7 +355,7 @@ public final class MysqlErasure {
         for (Tombstone t : plan.tombstones()) {
             ensure(connection, t);
         }
-        Map<String, Set<String>> captured = capture(connection, plan.captures(), subjectKey);
+        Map<String, Set<String>> captured = capture(connection, plan.captures(), subjectKey, true);
         List<TableOutcome> outcomes = new ArrayList<>(plan.steps().size());
         for (Step step : plan.steps()) {
             long rows = 0;
@@ -371,7 +381,7 @@ public final class MysqlErasure {
     }
 
     /** The subject's key, or each captured key (ids not null), from index first; returns the next index. */
-    private static int bindKeys(PreparedStatement ps, int first, MysqlKey key, List<String> ids, String subjectKey)
+    static int bindKeys(PreparedStatement ps, int first, MysqlKey key, List<String> ids, String subjectKey)
             throws SQLException {
         if (ids == null) {
             key.bind(ps, first, subjectKey);
@@ -384,8 +394,11 @@ public final class MysqlErasure {
         return i;
     }
 
-    /** The keys of the rows of each referenced table that the subject's rows point at, by table. */
-    private static Map<String, Set<String>> capture(Connection c, List<Capture> captures, String subjectKey)
+    /**
+     * The keys of the rows of each referenced table that the subject's rows point at, by table; lock: whether the
+     * referencing rows are locked (the erasure) or only read (MysqlSubjectRows).
+     */
+    static Map<String, Set<String>> capture(Connection c, List<Capture> captures, String subjectKey, boolean lock)
             throws SQLException {
         Map<String, Set<String>> out = new HashMap<>();
         for (Capture cap : captures) {
@@ -395,7 +408,7 @@ public final class MysqlErasure {
                 continue;
             }
             String marks = via == null ? "" : String.join(", ", java.util.Collections.nCopies(via.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement(cap.sql().replace(IDS, marks))) {
+            try (PreparedStatement ps = c.prepareStatement((lock ? cap.sql() : cap.read()).replace(IDS, marks))) {
                 int i = bindKeys(ps, 1, cap.key(), via, subjectKey);
                 if (cap.tombstone().isPresent()) {
                     cap.tombstoneKind().bind(ps, i, cap.tombstone().get());
@@ -447,18 +460,19 @@ public final class MysqlErasure {
 
     /**
      * How rows of a table (alias t) reach the subject: the joins up its parent chain (empty for a table that
-     * names the subject), the condition with the one placeholder, and the chain as a semi-join for the count.
+     * names the subject), the condition with the one placeholder, and the chain as a semi-join for the count;
+     * reached: the same semi-join without the lock, for a read (MysqlSubjectRows).
      */
-    private record Owner(String joins, String condition, String semiJoin, MysqlKey key) {
+    record Owner(String joins, String condition, String semiJoin, String reached, MysqlKey key) {
         String count(String target) {
             return "SELECT count(*) FROM " + target + " WHERE " + semiJoin + " FOR UPDATE";
         }
     }
 
-    private static Owner owner(PrivacyMap map, Catalogue catalogue, String database, PrivacyMap.Table t) {
+    static Owner owner(PrivacyMap map, Catalogue catalogue, String database, PrivacyMap.Table t) {
         if (t.parent().isEmpty()) {
             String condition = column("t", t.column()) + " = ?";
-            return new Owner("", condition, condition, key(catalogue, t));
+            return new Owner("", condition, condition, condition, key(catalogue, t));
         }
         StringBuilder joins = new StringBuilder();
         String from = null; // the semi-join's FROM: the first parent, then the joins above it
@@ -477,9 +491,9 @@ public final class MysqlErasure {
             child = parent;
         }
         String condition = column(childAlias, child.column()) + " = ?";
-        String semiJoin = column("t", t.column()) + " IN (SELECT " + column("p1", t.parentKey()) + " FROM " + from
-                + " WHERE " + condition + " FOR UPDATE)";
-        return new Owner(joins.toString(), condition, semiJoin, key(catalogue, child));
+        String reached = column("t", t.column()) + " IN (SELECT " + column("p1", t.parentKey()) + " FROM " + from
+                + " WHERE " + condition;
+        return new Owner(joins.toString(), condition, reached + " FOR UPDATE)", reached + ")", key(catalogue, child));
     }
 
     /** How the subject's key is bound for the table that names the subject. */

@@ -37,7 +37,7 @@ import uz.himoya.store.port.SweepRule;
 
 /**
  * The retention rules of a validated map for a MySQL 8 / MariaDB 10.6+ store, as {@link SweepRule}s: the
- * counterpart of RetentionPlanner and MapRule. A batch is guarded like an erasure step:
+ * counterpart of PostgresRetention and PostgresSweepRule. A batch is guarded like an erasure step:
  *
  * <pre>
  * SELECT pk..., column FROM db.t AS t WHERE column &lt; ? [AND ...] [AND (column, pk) &gt; cursor]

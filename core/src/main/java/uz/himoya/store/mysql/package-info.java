@@ -1,6 +1,6 @@
 /**
- * Himoya's store for apps on MySQL 8 or MariaDB 10.6+: what the PostgreSQL classes of privacymap, erasure,
- * retention and db do, in MySQL's dialect, for the store port to wire in.
+ * Himoya's store for apps on MySQL 8 or MariaDB 10.6+: what uz.himoya.store.postgres does for PostgreSQL
+ * (and the PostgreSQL catalogue of uz.himoya.catalogue), in MySQL's dialect, behind the store port.
  *
  * <ul>
  * <li>{@link uz.himoya.store.mysql.MysqlCatalogue}: information_schema as a {@link uz.himoya.catalogue.Catalogue}
@@ -10,6 +10,7 @@
  * <li>{@link uz.himoya.store.mysql.MysqlSubjects}: the subject by key or e-mail.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlAffectedSubjects}: a breach selection's subjects in keyset pages
  * (the uz.himoya.store.port.AffectedSubjects port).</li>
+ * <li>MysqlSubjectRows: a subject's rows, found as MysqlErasure finds them (the SubjectRows port).</li>
  * <li>{@link uz.himoya.store.mysql.MysqlLedger}: the himoya_ledger table in the app's database.</li>
  * <li>{@link uz.himoya.store.mysql.MysqlRowGuard}: the count-then-change guard every change goes through.</li>
  * </ul>

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * One thing a retention sweep removes, as the store port sees it: a mapped table's retention rule in one
- * dialect (uz.himoya.retention.MapRule for PostgreSQL, uz.himoya.store.mysql.MysqlRetention.Rule for MySQL and
+ * dialect (uz.himoya.store.postgres.PostgresSweepRule for PostgreSQL, uz.himoya.store.mysql.MysqlRetention.Rule for MySQL and
  * MariaDB) or one of Himoya's own housekeeping rules (uz.himoya.retention.OwnRule). A rule works in set-based
  * batches on a connection to the database that holds its rows, in a transaction the caller owns: the caller
  * commits the batch together with the record of it (for an app store, a row in the store's himoya_ledger).

@@ -19,11 +19,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.testing.EmbeddedMariaDb;
+import uz.himoya.erasure.ErasureAction;
 
 /** The demo map's erasure planned for and run against the seeded demo database in a real MariaDB 11.4. */
 class MysqlErasureTest {
@@ -94,7 +94,7 @@ class MysqlErasureTest {
         assertThat(step("CustomerNotes").change())
                 .isEqualTo("DELETE FROM `demo_kg`.`CustomerNotes` WHERE `CustomerId` = ?");
         MysqlErasure.Step orders = step("orders");
-        assertThat(orders.action()).isEqualTo(ErasurePlan.Action.ANONYMIZED);
+        assertThat(orders.action()).isEqualTo(ErasureAction.ANONYMIZED);
         assertThat(orders.change()).isEqualTo("UPDATE `demo_kg`.`orders` AS t SET t.`delivery_address` = ?,"
                 + " t.`phone` = SHA2(CONCAT(CAST(? AS CHAR CHARACTER SET utf8mb4), CONVERT(t.`phone` USING utf8mb4)),"
                 + " 256), t.`recipient_name` = ?, t.`user_id` = NULL WHERE t.`user_id` = ?");
@@ -150,10 +150,10 @@ class MysqlErasureTest {
                         entry("orders", 2L), entry("access_logs", 30L), entry("sessions", 3L), entry("devices", 1L),
                         entry("marketing_consents", 2L), entry("CustomerNotes", 2L));
         TableOutcome ordersOutcome = outcomes.stream().filter(o -> o.table().equals("orders")).findFirst().orElseThrow();
-        assertThat(ordersOutcome.action()).isEqualTo(ErasurePlan.Action.ANONYMIZED);
+        assertThat(ordersOutcome.action()).isEqualTo(ErasureAction.ANONYMIZED);
         assertThat(ordersOutcome.categories()).containsExactly("contact.address", "contact.name", "contact.phone");
         TableOutcome users = outcomes.getLast();
-        assertThat(users.action()).isEqualTo(ErasurePlan.Action.DELETED);
+        assertThat(users.action()).isEqualTo(ErasureAction.DELETED);
         assertThat(users.categories()).containsExactly("contact.email", "contact.name", "contact.phone");
         assertThat(users.keptBecause()).isEmpty();
     }

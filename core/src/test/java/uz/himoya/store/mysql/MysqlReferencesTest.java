@@ -21,13 +21,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uz.himoya.erasure.CutLoose;
-import uz.himoya.erasure.ErasurePlan;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.StoreEraser;
 import uz.himoya.testing.EmbeddedMariaDb;
 import uz.himoya.testing.Rentals;
+import uz.himoya.erasure.ErasureAction;
 
 /**
  * The rental shop shaped like MySQL's Sakila sample (rentals-mariadb/schema.sql) on a real MariaDB 11.4, mapped
@@ -122,7 +122,7 @@ class MysqlReferencesTest {
                 .containsOnly(entry("customer", 1L), entry("address", 0L), entry("rental", 2L), entry("payment", 3L),
                         entry("rewards", 2L));
         TableOutcome payment = outcomes.stream().filter(o -> o.table().equals("payment")).findFirst().orElseThrow();
-        assertThat(payment.action()).isEqualTo(ErasurePlan.Action.CUT_LOOSE);
+        assertThat(payment.action()).isEqualTo(ErasureAction.CUT_LOOSE);
         assertThat(payment.cutLoose()).containsExactly(
                 new CutLoose("customer_id", Optional.of("customer"), CutLoose.Now.TOMBSTONE),
                 new CutLoose("rental_id", Optional.of("rental"), CutLoose.Now.NULL));

@@ -122,7 +122,7 @@ class MysqlStrategiesTest {
 
     @Test
     void shouldHashAsPostgreSqlDoes_whenValuesAreAnyUnicodeText() throws SQLException {
-        // Arrange: the expected values as PostgreSQL's keyed-hash computes them (ErasureExecutorTest checks that
+        // Arrange: the expected values as PostgreSQL's keyed-hash computes them (PostgresErasureExecutorTest checks that
         // PostgreSQL writes exactly this): lower hex of sha256(utf8(key || value)); NULL stays NULL
         List<String> values = java.util.Arrays.asList("+998901112233", "Шерзод Тошматов", "Айгүл", "o'zbek",
                 "emoji \uD83D\uDE00", "", " trailing ", null);

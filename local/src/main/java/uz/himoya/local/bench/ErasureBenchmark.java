@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import uz.himoya.deletion.StoreErasure;
-import uz.himoya.erasure.ErasureExecutor;
-import uz.himoya.erasure.ErasurePlan;
-import uz.himoya.erasure.ErasurePlanner;
+import uz.himoya.store.postgres.PostgresErasureExecutor;
+import uz.himoya.store.postgres.PostgresErasurePlan;
+import uz.himoya.store.postgres.PostgresErasurePlanner;
 import uz.himoya.erasure.TableOutcome;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.SubjectFinder;
@@ -176,7 +176,7 @@ public final class ErasureBenchmark {
                 b[0][i] = br[0];
                 b[1][i] = br[1];
             }
-            report(admin, ErasurePlanner.plan(app.map(), app.catalogues(), PSEUDONYM_KEY), warmUpPairs,
+            report(admin, PostgresErasurePlanner.plan(app.map(), app.catalogues(), PSEUDONYM_KEY), warmUpPairs,
                     measuredPairs, rowsErased, h, b, loadBefore + " -> " + Bench.loadAverage());
         }
     }
@@ -184,7 +184,7 @@ public final class ErasureBenchmark {
     /**
      * The baseline: what a developer would write by hand for the demo app, children before parents, with
      * the same lookup and the same anonymized values as the privacy map. Statements are prepared per run
-     * and closed, as ErasureExecutor does.
+     * and closed, as PostgresErasureExecutor does.
      */
     private static long handWritten(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -434,7 +434,7 @@ public final class ErasureBenchmark {
                 """.formatted(OTHER_USERS, OTHER_ORDERS_BASE));
     }
 
-    private static void report(Connection admin, ErasurePlan plan, int warmUpPairs, int measuredPairs,
+    private static void report(Connection admin, PostgresErasurePlan plan, int warmUpPairs, int measuredPairs,
             long[] rowsErased, double[][] himoya, double[][] baseline, String load) throws SQLException {
         double hMedian = percentile(himoya[0], 50);
         double bMedian = percentile(baseline[0], 50);

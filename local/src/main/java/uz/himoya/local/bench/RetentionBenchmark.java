@@ -28,9 +28,9 @@ import uz.himoya.store.AppRegistry;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.retention.Budget;
 import uz.himoya.retention.Exclusions;
-import uz.himoya.retention.MapRule;
+import uz.himoya.store.postgres.PostgresSweepRule;
 import uz.himoya.retention.PlannedRule;
-import uz.himoya.retention.RetentionPlanner;
+import uz.himoya.store.postgres.PostgresRetention;
 import uz.himoya.retention.RunStore;
 import uz.himoya.retention.RunView;
 import uz.himoya.retention.SweepEngine;
@@ -96,7 +96,7 @@ public final class RetentionBenchmark {
             exec(admin, "INSERT INTO demo_app.users (id, full_name, email) SELECT 3000 + u, 'User ' || u,"
                     + " 'user' || u || '@bench.example' FROM generate_series(1, " + USERS + ") u");
             AppRegistry.CompiledApp app = AppRegistry.compile(admin, "demo", PSEUDONYM_KEY);
-            MapRule rule = RetentionPlanner.plan(app.map(), Catalogue.load(admin, "demo_app"),
+            PostgresSweepRule rule = PostgresRetention.plan(app.map(), Catalogue.load(admin, "demo_app"),
                     PSEUDONYM_KEY).stream().filter(r -> r.name().equals("access_logs")).findFirst().orElseThrow();
             SweepEngine engine = new SweepEngine(batch, Clock.systemUTC(), secrets);
             Sweep himoya = (c, asOf) -> {

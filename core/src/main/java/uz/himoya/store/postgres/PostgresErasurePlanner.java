@@ -1,4 +1,4 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,35 +9,38 @@ import uz.himoya.db.RowGuard;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
+import uz.himoya.erasure.ErasureAction;
+import uz.himoya.erasure.CutLoose;
 
 /**
- * Turns a validated privacy map into an {@link ErasurePlan}. Identifiers come only from the catalogue.
+ * Turns a validated privacy map into an {@link PostgresErasurePlan}. Identifiers come only from the catalogue.
  *
  * @see uz.himoya.db.RowGuard
  */
-public final class ErasurePlanner {
+public final class PostgresErasurePlanner {
 
-    private ErasurePlanner() {
+    private PostgresErasurePlanner() {
     }
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
-    public static ErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()), pseudonymKey);
+    public static PostgresErasurePlan plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
+        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()),
+                pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. The steps keep the map's erasure order. */
-    public static ErasurePlan plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
+    public static PostgresErasurePlan plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
         return plan(map, map.tables(), catalogues, pseudonymKey);
     }
 
     /** The steps on the tables of one PostgreSQL store, planned against that store's catalogue. */
-    public static ErasurePlan plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
+    public static PostgresErasurePlan plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
         return plan(map, map.tablesOf(store), Map.of(store, catalogue), pseudonymKey);
     }
 
-    private static ErasurePlan plan(PrivacyMap map, List<PrivacyMap.Table> tables, Map<String, Catalogue> catalogues,
-            String pseudonymKey) {
-        List<ErasurePlan.Step> steps = new ArrayList<>();
+    private static PostgresErasurePlan plan(PrivacyMap map, List<PrivacyMap.Table> tables,
+            Map<String, Catalogue> catalogues, String pseudonymKey) {
+        List<PostgresErasurePlan.Step> steps = new ArrayList<>();
         for (PrivacyMap.Table t : tables) {
             String schema = map.store(t.store()).schema();
             Catalogue catalogue = catalogues.get(t.store());
@@ -57,19 +60,19 @@ public final class ErasurePlanner {
                         .map(t.categories()::get).filter(c -> c != null).toList()));
                 List<CutLoose> cut = CutLoose.of(map, catalogue, t, a);
                 String change = "UPDATE " + q(schema) + "." + q(t.name()) + " t SET " + String.join(", ", sets);
-                steps.add(new ErasurePlan.Step(t.name(), t.store(), CutLoose.onlyLinks(cut, a)
-                        ? ErasurePlan.Action.CUT_LOOSE : ErasurePlan.Action.ANONYMIZED,
+                steps.add(new PostgresErasurePlan.Step(t.name(), t.store(), CutLoose.onlyLinks(cut, a)
+                        ? ErasureAction.CUT_LOOSE : ErasureAction.ANONYMIZED,
                         guarded(schema, t, where, change), sameSnapshot(schema, t, where, change),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason()), ids, cut));
             } else {
                 String change = "DELETE FROM " + q(schema) + "." + q(t.name()) + " t";
-                steps.add(new ErasurePlan.Step(t.name(), t.store(), ErasurePlan.Action.DELETED,
+                steps.add(new PostgresErasurePlan.Step(t.name(), t.store(), ErasureAction.DELETED,
                         guarded(schema, t, where, change), sameSnapshot(schema, t, where, change),
                         List.of(), categories, List.of(), Optional.empty(), ids, List.of()));
             }
         }
-        return new ErasurePlan(map.app().id(), List.copyOf(steps), captures(map, tables, catalogues),
+        return new PostgresErasurePlan(map.app().id(), List.copyOf(steps), captures(map, tables, catalogues),
                 tombstones(map, tables, catalogues));
     }
 
@@ -82,9 +85,7 @@ public final class ErasurePlanner {
      */
     static String referencedWhere(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
         String schema = q(map.store(t.store()).schema());
-        String key = t.referencedBy().get(0).key();
-        String type = catalogue.column(t.name(), key).orElseThrow().sqlType();
-        StringBuilder where = new StringBuilder("t." + q(key) + " = ANY(CAST(CAST(? AS text[]) AS " + type + "[]))");
+        StringBuilder where = new StringBuilder(reached(catalogue, t));
         for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
             if (!fk.referencedTable().equals(t.name())) {
                 continue;
@@ -100,12 +101,23 @@ public final class ErasurePlanner {
     }
 
     /**
+     * The rows of a referenced table (alias t) that the subject's rows point at, shared or not: the captured
+     * keys, one array placeholder. The erasure takes those of them nobody else points at (referencedWhere); a
+     * subject's rows read (PostgresSubjectRows) are all of them.
+     */
+    static String reached(Catalogue catalogue, PrivacyMap.Table t) {
+        String key = t.referencedBy().get(0).key();
+        String type = catalogue.column(t.name(), key).orElseThrow().sqlType();
+        return "t." + q(key) + " = ANY(CAST(CAST(? AS text[]) AS " + type + "[]))";
+    }
+
+    /**
      * For each reference of each referenced table, in erasure order (a referencing table comes before the table
      * it references, so a chain's earlier keys are captured first): the keys its rows of the subject point at.
      */
-    private static List<ErasurePlan.Capture> captures(PrivacyMap map, List<PrivacyMap.Table> tables,
+    static List<PostgresErasurePlan.Capture> captures(PrivacyMap map, List<PrivacyMap.Table> tables,
             Map<String, Catalogue> catalogues) {
-        List<ErasurePlan.Capture> out = new ArrayList<>();
+        List<PostgresErasurePlan.Capture> out = new ArrayList<>();
         for (PrivacyMap.Table t : tables) {
             Catalogue catalogue = catalogues.get(t.store());
             String schema = q(map.store(t.store()).schema());
@@ -130,7 +142,8 @@ public final class ErasurePlanner {
                     params.add(t.tombstone().get().key());
                 }
                 // Locks the subject's referencing rows, so nobody repoints them before this transaction ends.
-                out.add(new ErasurePlan.Capture(t.name(), t.store(), sql + " FOR UPDATE OF t", via,
+                out.add(new PostgresErasurePlan.Capture(t.name(), t.store(), sql + PostgresErasurePlan.Capture.LOCK,
+                        via,
                         List.copyOf(params)));
             }
         }
@@ -142,9 +155,9 @@ public final class ErasurePlanner {
      * order), so a tombstone may point at another table's tombstone (a customer's at an address's). The key
      * column takes its value even where it is an identity column (OVERRIDING SYSTEM VALUE; ignored elsewhere).
      */
-    private static List<ErasurePlan.Tombstone> tombstones(PrivacyMap map, List<PrivacyMap.Table> tables,
+    private static List<PostgresErasurePlan.Tombstone> tombstones(PrivacyMap map, List<PrivacyMap.Table> tables,
             Map<String, Catalogue> catalogues) {
-        List<ErasurePlan.Tombstone> out = new ArrayList<>();
+        List<PostgresErasurePlan.Tombstone> out = new ArrayList<>();
         for (PrivacyMap.Table t : tables.reversed()) {
             if (t.tombstone().isEmpty()) {
                 continue;
@@ -160,7 +173,7 @@ public final class ErasurePlanner {
                 values.add("CAST(? AS " + catalogue.column(t.name(), column).orElseThrow().sqlType() + ")");
                 params.add(value.orElse(null));
             });
-            out.add(new ErasurePlan.Tombstone(t.name(), t.store(), "INSERT INTO " + target + " ("
+            out.add(new PostgresErasurePlan.Tombstone(t.name(), t.store(), "INSERT INTO " + target + " ("
                     + String.join(", ", columns) + ") OVERRIDING SYSTEM VALUE VALUES (" + String.join(", ", values)
                     + ") ON CONFLICT (" + q(ts.keyColumn()) + ") DO NOTHING", java.util.Collections.unmodifiableList(
                             params), "SELECT count(*) FROM " + target + " WHERE " + q(ts.keyColumn()) + " = CAST(? AS "
@@ -185,12 +198,13 @@ public final class ErasurePlanner {
 
     /**
      * The same guard as two statements, for a transaction whose statements share one snapshot
-     * (ErasurePlan.SameSnapshot): the count, then the change.
+     * (PostgresErasurePlan.SameSnapshot): the count, then the change.
      */
-    private static ErasurePlan.SameSnapshot sameSnapshot(String schema, PrivacyMap.Table t, String where,
+    private static PostgresErasurePlan.SameSnapshot sameSnapshot(String schema, PrivacyMap.Table t, String where,
             String change) {
         String relation = q(schema) + "." + q(t.name());
-        return new ErasurePlan.SameSnapshot("SELECT count(*) FROM " + relation + " t WHERE " + where + "; " + change
+        return new PostgresErasurePlan.SameSnapshot("SELECT count(*) FROM " + relation + " t WHERE " + where + "; "
+                + change
                 + " WHERE " + where, relation);
     }
 

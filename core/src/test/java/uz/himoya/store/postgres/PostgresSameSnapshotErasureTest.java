@@ -1,4 +1,4 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,15 +25,16 @@ import uz.himoya.db.SqlErrors;
 import uz.himoya.deletion.StoreErasure;
 import uz.himoya.store.AppRegistry;
 import uz.himoya.testing.DemoStore;
+import uz.himoya.erasure.TableOutcome;
 
 /**
  * The erasure in a transaction whose statements share one snapshot (REPEATABLE READ, as StoreErasure runs it):
  * each table's guarded count and change go as two statements, every table's in one round trip. The guard must
- * hold as it does for the one-statement form (ErasureExecutorTest, PartitionedErasureTest): the same counts,
+ * hold as it does for the one-statement form (PostgresErasureExecutorTest, PostgresPartitionedErasureTest): the same counts,
  * a trigger that keeps a counted row refuses the whole erasure, a table with rewrite rules is refused, and a
  * row another transaction changed under the erasure fails it as a transient error instead of being skipped.
  */
-class SameSnapshotErasureTest {
+class PostgresSameSnapshotErasureTest {
     private static final String SUBJECT = "1001";
     private static final List<String> TABLES = List.of("users", "profiles", "orders", "order_items", "access_logs",
             "sessions", "devices", "marketing_consents");
@@ -42,14 +43,14 @@ class SameSnapshotErasureTest {
             "a test secret of at least 32 bytes!".getBytes(UTF_8)), new SecureRandom()).erasurePseudonymKey();
     private Connection connection;
     private AppRegistry.CompiledApp app;
-    private ErasurePlan plan;
+    private PostgresErasurePlan plan;
 
     @BeforeEach
     void loadDemo() throws SQLException {
         DemoStore.loadDemo();
         connection = DemoStore.dataSource().getConnection();
         app = AppRegistry.compile(connection, "demo", pseudonymKey);
-        plan = ErasurePlanner.plan(app.map(), app.catalogues(), pseudonymKey);
+        plan = PostgresErasurePlanner.plan(app.map(), app.catalogues(), pseudonymKey);
         connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         connection.setAutoCommit(false);
     }
@@ -67,7 +68,7 @@ class SameSnapshotErasureTest {
     @Test
     void shouldPlanTheCountBeforeTheChange_whenTheStepIsForOneSnapshot() {
         // Act
-        ErasurePlan.SameSnapshot accessLogs = plan.steps().stream().filter(s -> s.table().equals("access_logs"))
+        PostgresErasurePlan.SameSnapshot accessLogs = plan.steps().stream().filter(s -> s.table().equals("access_logs"))
                 .findFirst().orElseThrow().sameSnapshot();
 
         // Assert: the same rows in both, the count first (it must not see the change)
@@ -84,7 +85,7 @@ class SameSnapshotErasureTest {
         connection.setAutoCommit(true);
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         connection.setAutoCommit(false);
-        List<TableOutcome> oneStatement = ErasureExecutor.execute(connection, plan, SUBJECT);
+        List<TableOutcome> oneStatement = PostgresErasureExecutor.execute(connection, plan, SUBJECT);
         connection.rollback();
         assertThat(allRows()).isEqualTo(before);
         connection.setAutoCommit(true);
@@ -92,7 +93,7 @@ class SameSnapshotErasureTest {
         connection.setAutoCommit(false);
 
         // Act
-        List<TableOutcome> sameSnapshot = ErasureExecutor.execute(connection, plan, SUBJECT);
+        List<TableOutcome> sameSnapshot = PostgresErasureExecutor.execute(connection, plan, SUBJECT);
         connection.commit();
 
         // Assert
@@ -113,7 +114,7 @@ class SameSnapshotErasureTest {
         Map<String, Long> before = allRows();
 
         // Act
-        Throwable thrown = catchThrowable(() -> ErasureExecutor.execute(connection, plan, SUBJECT));
+        Throwable thrown = catchThrowable(() -> PostgresErasureExecutor.execute(connection, plan, SUBJECT));
         connection.rollback();
 
         // Assert
@@ -130,12 +131,12 @@ class SameSnapshotErasureTest {
         Map<String, Long> before = allRows();
 
         // Act
-        Throwable sameSnapshot = catchThrowable(() -> ErasureExecutor.execute(connection, plan, SUBJECT));
+        Throwable sameSnapshot = catchThrowable(() -> PostgresErasureExecutor.execute(connection, plan, SUBJECT));
         connection.rollback();
         connection.setAutoCommit(true);
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         connection.setAutoCommit(false);
-        Throwable oneStatement = catchThrowable(() -> ErasureExecutor.execute(connection, plan, SUBJECT));
+        Throwable oneStatement = catchThrowable(() -> PostgresErasureExecutor.execute(connection, plan, SUBJECT));
         connection.rollback();
 
         // Assert: refused the same way in both forms (in this one before any row changed), nothing erased
@@ -156,7 +157,7 @@ class SameSnapshotErasureTest {
         }
 
         // Act
-        Throwable thrown = catchThrowable(() -> ErasureExecutor.execute(connection, plan, SUBJECT));
+        Throwable thrown = catchThrowable(() -> PostgresErasureExecutor.execute(connection, plan, SUBJECT));
         connection.rollback();
 
         // Assert: not skipped (the one-statement form under READ COMMITTED would have re-read it): retried later

@@ -1,4 +1,4 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,9 +28,11 @@ import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;
 import uz.himoya.testing.DemoStore;
+import uz.himoya.erasure.ErasureAction;
+import uz.himoya.erasure.TableOutcome;
 
 /** The demo map's erasure plan run against the seeded demo schema in a real PostgreSQL. */
-class ErasureExecutorTest {
+class PostgresErasureExecutorTest {
 
     private static final String SUBJECT = "1001";
     private static final String ORIGINAL_PHONE = "+998901112233";
@@ -48,14 +50,14 @@ class ErasureExecutorTest {
     private final String pseudonymKey = new Secrets(Base64.getEncoder().encodeToString(
             "a test secret of at least 32 bytes!".getBytes(UTF_8)), new SecureRandom()).erasurePseudonymKey();
     private Connection connection;
-    private ErasurePlan plan;
+    private PostgresErasurePlan plan;
 
     @BeforeEach
     void loadDemo() throws SQLException {
         DemoStore.loadDemo();
         connection = DemoStore.dataSource().getConnection();
         AppRegistry.CompiledApp app = AppRegistry.compile(connection, "demo", pseudonymKey);
-        plan = ErasurePlanner.plan(app.map(), app.catalogues(), pseudonymKey);
+        plan = PostgresErasurePlanner.plan(app.map(), app.catalogues(), pseudonymKey);
         connection.setAutoCommit(false);
     }
 
@@ -72,14 +74,14 @@ class ErasureExecutorTest {
         // Arrange: the plan compiled in @BeforeEach
 
         // Act
-        List<ErasurePlan.Step> steps = plan.steps();
+        List<PostgresErasurePlan.Step> steps = plan.steps();
 
         // Assert
         assertThat(plan.appId()).isEqualTo("demo");
         assertThat(steps).hasSize(8);
-        assertThat(steps).extracting(ErasurePlan.Step::table).doesNotHaveDuplicates()
+        assertThat(steps).extracting(PostgresErasurePlan.Step::table).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(OWNER.keySet());
-        for (ErasurePlan.Step step : steps) {
+        for (PostgresErasurePlan.Step step : steps) {
             assertThat(step.sql()).as(step.table()).doesNotContain(SUBJECT).doesNotContain("[erased]")
                     .doesNotContain(pseudonymKey).doesNotContain(ORIGINAL_PHONE);
             assertThat(step.sql().replace("'UTF8'", "").replace("'hex'", "")).as("%s: no inlined literal",
@@ -89,8 +91,8 @@ class ErasureExecutorTest {
                     .isEqualTo(step.params().size() + 2);
             assertThat(step.params()).as(step.table()).doesNotContain(SUBJECT);
         }
-        ErasurePlan.Step orders = step("orders");
-        assertThat(orders.action()).isEqualTo(ErasurePlan.Action.ANONYMIZED);
+        PostgresErasurePlan.Step orders = step("orders");
+        assertThat(orders.action()).isEqualTo(ErasureAction.ANONYMIZED);
         assertThat(orders.sql()).contains("changed AS (UPDATE \"demo_app\".\"orders\" t SET ");
         assertThat(orders.params()).containsExactlyInAnyOrder("[erased]", "[erased]", pseudonymKey);
         assertThat(orders.anonymizedColumns()).containsExactly("delivery_address", "phone", "recipient_name",
@@ -101,7 +103,7 @@ class ErasureExecutorTest {
                 + " t WHERE t.\"user_id\" = CAST(? AS bigint) RETURNING 1) SELECT (SELECT count(*) FROM"
                 + " \"demo_app\".\"access_logs\" t WHERE t.\"user_id\" = CAST(? AS bigint)), (SELECT count(*)"
                 + " FROM changed)");
-        List<String> order = steps.stream().map(ErasurePlan.Step::table).toList();
+        List<String> order = steps.stream().map(PostgresErasurePlan.Step::table).toList();
         assertThat(order.indexOf("order_items")).isLessThan(order.indexOf("orders"));
         assertThat(order.getLast()).isEqualTo("users");
     }
@@ -118,7 +120,7 @@ class ErasureExecutorTest {
                 catalogue);
 
         // Act
-        ErasurePlan planned = ErasurePlanner.plan(map, catalogue, pseudonymKey);
+        PostgresErasurePlan planned = PostgresErasurePlanner.plan(map, catalogue, pseudonymKey);
 
         // Assert
         assertThat(planned).isEqualTo(plan);
@@ -130,7 +132,7 @@ class ErasureExecutorTest {
         Map<String, Long> othersBefore = otherUsersRows();
 
         // Act
-        List<TableOutcome> outcomes = ErasureExecutor.execute(connection, plan, SUBJECT);
+        List<TableOutcome> outcomes = PostgresErasureExecutor.execute(connection, plan, SUBJECT);
         connection.commit();
 
         // Assert: the subject's rows are gone
@@ -166,24 +168,24 @@ class ErasureExecutorTest {
                         entry("orders", 2L), entry("access_logs", 30L), entry("sessions", 3L), entry("devices", 1L),
                         entry("marketing_consents", 2L));
         assertThat(outcomes).extracting(TableOutcome::table)
-                .containsExactlyElementsOf(plan.steps().stream().map(ErasurePlan.Step::table).toList());
-        assertThat(outcome(outcomes, "orders").action()).isEqualTo(ErasurePlan.Action.ANONYMIZED);
+                .containsExactlyElementsOf(plan.steps().stream().map(PostgresErasurePlan.Step::table).toList());
+        assertThat(outcome(outcomes, "orders").action()).isEqualTo(ErasureAction.ANONYMIZED);
         assertThat(outcome(outcomes, "orders").categories()).containsExactly("contact.address", "contact.name",
                 "contact.phone");
-        assertThat(outcome(outcomes, "users").action()).isEqualTo(ErasurePlan.Action.DELETED);
+        assertThat(outcome(outcomes, "users").action()).isEqualTo(ErasureAction.DELETED);
         assertThat(outcome(outcomes, "users").keptBecause()).isEmpty();
     }
 
     @Test
     void shouldChangeNothing_whenSameSubjectIsErasedTwice() throws SQLException {
         // Arrange
-        ErasureExecutor.execute(connection, plan, SUBJECT);
+        PostgresErasureExecutor.execute(connection, plan, SUBJECT);
         connection.commit();
         Map<String, Long> allRows = allRows();
         String ordersAfterFirst = rows("SELECT * FROM demo_app.orders ORDER BY id").toString();
 
         // Act
-        List<TableOutcome> second = ErasureExecutor.execute(connection, plan, SUBJECT);
+        List<TableOutcome> second = PostgresErasureExecutor.execute(connection, plan, SUBJECT);
         connection.commit();
 
         // Assert
@@ -199,7 +201,7 @@ class ErasureExecutorTest {
         String ordersBefore = rows("SELECT * FROM demo_app.orders ORDER BY id").toString();
 
         // Act
-        List<TableOutcome> outcomes = ErasureExecutor.execute(connection, plan, SUBJECT);
+        List<TableOutcome> outcomes = PostgresErasureExecutor.execute(connection, plan, SUBJECT);
         connection.rollback();
 
         // Assert
@@ -215,7 +217,7 @@ class ErasureExecutorTest {
         Map<String, Long> before = allRows();
 
         // Act
-        List<TableOutcome> outcomes = ErasureExecutor.execute(connection, plan, "424242");
+        List<TableOutcome> outcomes = PostgresErasureExecutor.execute(connection, plan, "424242");
         connection.commit();
 
         // Assert
@@ -230,7 +232,7 @@ class ErasureExecutorTest {
 
         // Act
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> ErasureExecutor.execute(connection, plan, "1001 OR 1=1"));
+                () -> PostgresErasureExecutor.execute(connection, plan, "1001 OR 1=1"));
         connection.rollback();
 
         // Assert: the bound value fails its cast to bigint; nothing is erased
@@ -279,7 +281,7 @@ class ErasureExecutorTest {
         return out;
     }
 
-    private ErasurePlan.Step step(String table) {
+    private PostgresErasurePlan.Step step(String table) {
         return plan.steps().stream().filter(s -> s.table().equals(table)).findFirst().orElseThrow();
     }
 

@@ -1,4 +1,4 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +27,10 @@ import uz.himoya.store.AppRegistry;
 import uz.himoya.store.port.StoreEraser;
 import uz.himoya.testing.EmbeddedDatabase;
 import uz.himoya.testing.Rentals;
+import uz.himoya.erasure.ErasureAction;
+import uz.himoya.erasure.CutLoose;
+import uz.himoya.erasure.TableOutcome;
+import uz.himoya.erasure.TombstoneMissing;
 
 /**
  * A schema nobody here designed, shaped like Sakila/Pagila (rentals/schema.sql), mapped as it is on a real
@@ -34,7 +38,7 @@ import uz.himoya.testing.Rentals;
  * NOT NULL), a shared address stays, payments kept for the tax law are cut loose to a tombstone customer that
  * Himoya creates, and rewards keep a numeric pseudonym.
  */
-class ReferencedRowsErasureTest {
+class PostgresReferencedRowsErasureTest {
     /** Every table the erasure may touch, and the ones it must not, with a stable order for comparisons. */
     private static final List<String> TABLES = List.of("customer ORDER BY customer_id", "address ORDER BY address_id",
             "rental ORDER BY rental_id", "payment ORDER BY payment_id", "rewards ORDER BY customer_id, points",
@@ -65,7 +69,7 @@ class ReferencedRowsErasureTest {
     void shouldOrderReferencingRowsFirst_whenTheMapFollowsCustomerAddressId() {
         // Act
         List<String> order = app.map().tables().stream().map(PrivacyMap.Table::name).toList();
-        ErasurePlan plan = ErasurePlanner.plan(app.map(), STORE, app.catalogues().get(STORE), PSEUDONYM_KEY);
+        PostgresErasurePlan plan = PostgresErasurePlanner.plan(app.map(), STORE, app.catalogues().get(STORE), PSEUDONYM_KEY);
 
         // Assert: payments and rentals before their customer, the customer before the address it points at
         assertThat(order).containsExactlyInAnyOrder("customer", "address", "rental", "payment", "rewards");
@@ -81,7 +85,7 @@ class ReferencedRowsErasureTest {
                     + " <> CAST(? AS integer) FOR UPDATE OF t");
             assertThat(c.params()).containsExactly("0");
         });
-        ErasurePlan.Step address = plan.steps().stream().filter(s -> s.table().equals("address")).findFirst()
+        PostgresErasurePlan.Step address = plan.steps().stream().filter(s -> s.table().equals("address")).findFirst()
                 .orElseThrow();
         assertThat(address.ids()).hasValue("address");
         assertThat(address.sql()).contains("t.\"address_id\" = ANY(CAST(CAST(? AS text[]) AS integer[]))")
@@ -89,8 +93,8 @@ class ReferencedRowsErasureTest {
                 .contains("NOT EXISTS (SELECT 1 FROM \"rentals\".\"staff\" r WHERE r.\"address_id\" = t.\"address_id\")")
                 .contains("NOT EXISTS (SELECT 1 FROM \"rentals\".\"store\" r WHERE r.\"address_id\" = t.\"address_id\")");
         // tombstones parents first: the customer's tombstone points at the address's
-        assertThat(plan.tombstones()).extracting(ErasurePlan.Tombstone::table).containsExactly("address", "customer");
-        for (ErasurePlan.Step step : plan.steps()) {
+        assertThat(plan.tombstones()).extracting(PostgresErasurePlan.Tombstone::table).containsExactly("address", "customer");
+        for (PostgresErasurePlan.Step step : plan.steps()) {
             assertThat(step.sql()).as(step.table()).doesNotContain(PSEUDONYM_KEY).doesNotContain("[erased]");
         }
     }
@@ -148,14 +152,14 @@ class ReferencedRowsErasureTest {
                 .containsOnly(entry("customer", 1L), entry("address", 0L), entry("rental", 2L), entry("payment", 3L),
                         entry("rewards", 2L));
         TableOutcome payment = outcome(outcomes, "payment");
-        assertThat(payment.action()).isEqualTo(ErasurePlan.Action.CUT_LOOSE);
+        assertThat(payment.action()).isEqualTo(ErasureAction.CUT_LOOSE);
         assertThat(payment.cutLoose()).containsExactly(
                 new CutLoose("customer_id", Optional.of("customer"), CutLoose.Now.TOMBSTONE),
                 new CutLoose("rental_id", Optional.of("rental"), CutLoose.Now.NULL));
         assertThat(payment.keptBecause()).hasValueSatisfying(r -> assertThat(r).contains("Tax Code"));
         assertThat(outcome(outcomes, "rewards").cutLoose()).containsExactly(
                 new CutLoose("customer_id", Optional.of("customer"), CutLoose.Now.PSEUDONYM));
-        assertThat(outcome(outcomes, "address").action()).isEqualTo(ErasurePlan.Action.DELETED);
+        assertThat(outcome(outcomes, "address").action()).isEqualTo(ErasureAction.DELETED);
         assertThat(outcome(outcomes, "address").categories()).containsExactly("contact.address", "contact.phone");
         // the ledger's counts give the same receipt lines back (a redelivered job)
         assertThat(eraser.outcomes(outcomes.stream().collect(Collectors.toMap(TableOutcome::table,

@@ -1,6 +1,6 @@
-package uz.himoya.retention;
+package uz.himoya.store.postgres;
 
-import static uz.himoya.erasure.ErasurePlanner.q;
+import static uz.himoya.store.postgres.PostgresErasurePlanner.q;
 
 import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import uz.himoya.erasure.ErasurePlanner;
 import uz.himoya.erasure.strategy.AnonymizationStrategy;
 import uz.himoya.erasure.strategy.FixedStrategy;
 import uz.himoya.erasure.strategy.KeyedHashStrategy;
@@ -21,7 +20,7 @@ import uz.himoya.privacymap.ConditionValues;
 import uz.himoya.privacymap.PrivacyMap;
 
 /**
- * Turns the retention rules of a validated privacy map into {@link MapRule}s. Identifiers come only from the
+ * Turns the retention rules of a validated privacy map into {@link PostgresSweepRule}s. Identifiers come only from the
  * catalogue-validated map, quoted; values are bound.
  *
  * <p>Anonymizing rules must be idempotent, because a row stays after its columns are overwritten and would
@@ -31,20 +30,21 @@ import uz.himoya.privacymap.PrivacyMap;
  * stable (docs/privacy-map.md: "a stable pseudonym"). The one blind spot: a value that already was 64 lower
  * hex characters before anonymization counts as hashed.
  */
-public final class RetentionPlanner {
+public final class PostgresRetention {
     static final String HEX64 = "'^[0-9a-f]{64}$'";
 
-    private RetentionPlanner() {
+    private PostgresRetention() {
     }
 
     /** For a map whose stores are all described by one catalogue (tests of a single schema). */
-    public static List<MapRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
-        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()), pseudonymKey);
+    public static List<PostgresSweepRule> plan(PrivacyMap map, Catalogue catalogue, String pseudonymKey) {
+        return plan(map, catalogue.forEveryStore(map.stores().stream().map(PrivacyMap.Store::name).toList()),
+                pseudonymKey);
     }
 
     /** catalogues: each store's, by store name. */
-    public static List<MapRule> plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
-        List<MapRule> rules = new ArrayList<>();
+    public static List<PostgresSweepRule> plan(PrivacyMap map, Map<String, Catalogue> catalogues, String pseudonymKey) {
+        List<PostgresSweepRule> rules = new ArrayList<>();
         for (PrivacyMap.Table t : map.tables()) {
             t.retention().ifPresent(r -> rules.add(compile(map, catalogues.get(t.store()), t, r, pseudonymKey)));
         }
@@ -52,15 +52,15 @@ public final class RetentionPlanner {
     }
 
     /** The retention rules on the tables one PostgreSQL store of the map holds, in the map's order. */
-    public static List<MapRule> plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
-        List<MapRule> rules = new ArrayList<>();
+    public static List<PostgresSweepRule> plan(PrivacyMap map, String store, Catalogue catalogue, String pseudonymKey) {
+        List<PostgresSweepRule> rules = new ArrayList<>();
         for (PrivacyMap.Table t : map.tablesOf(store)) {
             t.retention().ifPresent(r -> rules.add(compile(map, catalogue, t, r, pseudonymKey)));
         }
         return List.copyOf(rules);
     }
 
-    static MapRule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
+    static PostgresSweepRule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
             String pseudonymKey) {
         String target = q(map.store(t.store()).schema()) + "." + q(t.name());
         String column = "t." + q(r.column());
@@ -88,15 +88,15 @@ public final class RetentionPlanner {
             change = "DELETE FROM " + target + " t";
         }
         excludeTombstone(t, filter, filterParams);
-        return new MapRule(t.name(), action, r.reason(), target + " t", column, columnType,
+        return new PostgresSweepRule(t.name(), action, r.reason(), target + " t", column, columnType,
                 catalogue.identity(t.name()), List.copyOf(cutoffs), filter.toString(), List.copyOf(filterParams),
-                ErasurePlanner.subjectKey(map, t, "t"), change, List.copyOf(changeParams),
+                PostgresErasurePlanner.subjectKey(map, t, "t"), change, List.copyOf(changeParams),
                 map.app().jurisdiction().zone());
     }
 
     /**
-     * The rule's when, ANDed to the filter, its values bound (docs/privacy-map.md, "Retention rules"). MapRule
-     * binds every cut-off before the filter's other values, so the checks against a period come first in the
+     * The rule's when, ANDed to the filter, its values bound (docs/privacy-map.md, "Retention rules").
+     * PostgresSweepRule binds every cut-off before the filter's other values, so the checks against a period come first in the
      * SQL too. An enum value is cast to the column's type (PostgreSQL compares no enum with text); every other
      * value is bound as what it is (Boolean, Long, String), never cast to the column's type, which could cut
      * a long text down to a varchar's length and make it match.

@@ -1,4 +1,4 @@
-package uz.himoya.retention;
+package uz.himoya.store.postgres;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +18,7 @@ import uz.himoya.db.RowIdentity;
 import uz.himoya.store.port.SweepRule;
 
 /**
- * A mapped table's retention rule, compiled by {@link RetentionPlanner}. A batch is one guarded statement
+ * A mapped table's retention rule, compiled by {@link PostgresRetention}. A batch is one guarded statement
  * ({@link RowGuard}):
  *
  * <pre>
@@ -39,9 +39,9 @@ import uz.himoya.store.port.SweepRule;
  * The identity breaks ties. SKIP LOCKED leaves rows the app is writing right now for the next sweep instead
  * of waiting on them.
  */
-public record MapRule(String name, String action, String reason, String from, String column, String columnType,
-        RowIdentity identity, List<TemporalAmount> cutoffs, String filter, List<Object> filterParams,
-        String subjectKey, String change, List<Object> changeParams, ZoneId zone) implements SweepRule {
+public record PostgresSweepRule(String name, String action, String reason, String from, String column,
+        String columnType, RowIdentity identity, List<TemporalAmount> cutoffs, String filter,
+        List<Object> filterParams, String subjectKey, String change, List<Object> changeParams, ZoneId zone) implements SweepRule {
 
     @Override
     public boolean subjectRows() {

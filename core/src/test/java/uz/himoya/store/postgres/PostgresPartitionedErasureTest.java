@@ -1,4 +1,4 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,12 +20,13 @@ import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.Ledger;
+import uz.himoya.erasure.TableOutcome;
 
 /**
  * Erasure on partitioned tables, tables without a primary key and inheritance trees (issue 9): the receipt
  * counts per mapped table, and the guard refuses an erasure whose changes differ from the rows it picked.
  */
-class PartitionedErasureTest {
+class PostgresPartitionedErasureTest {
     private Connection connection;
 
     @BeforeEach
@@ -50,10 +51,10 @@ class PartitionedErasureTest {
     @Test
     void shouldCountPerMappedTable_whenTheSubjectsRowsSpreadOverPartitionsAndChildren() throws Exception {
         // Arrange
-        ErasurePlan plan = plan();
+        PostgresErasurePlan plan = plan();
 
         // Act: customer 2 has payments 1, 3, 5 in each of three partitions
-        Map<String, Long> receipt = ErasureExecutor.execute(connection, plan, "2").stream()
+        Map<String, Long> receipt = PostgresErasureExecutor.execute(connection, plan, "2").stream()
                 .collect(Collectors.toMap(TableOutcome::table, TableOutcome::rows));
 
         // Assert: one line per mapped table, never one per partition
@@ -90,17 +91,17 @@ class PartitionedErasureTest {
                 + " $$ BEGIN IF OLD.action = 'login' THEN RETURN NULL; END IF; RETURN OLD; END $$;"
                 + " CREATE TRIGGER keep BEFORE DELETE ON ledger_app.audit_trail FOR EACH ROW"
                 + " EXECUTE FUNCTION ledger_app.keep();");
-        ErasurePlan plan = plan();
+        PostgresErasurePlan plan = plan();
 
         // Act / Assert: the receipt would have claimed 0 of 2 rows as "deleted" while they stay
-        assertThatThrownBy(() -> ErasureExecutor.execute(connection, plan, "2"))
+        assertThatThrownBy(() -> PostgresErasureExecutor.execute(connection, plan, "2"))
                 .isInstanceOf(RowGuard.Violation.class).hasMessageContaining("audit_trail picked 2 rows but changed 0")
                 .hasMessageNotContaining("login");
     }
 
-    private ErasurePlan plan() throws SQLException {
+    private PostgresErasurePlan plan() throws SQLException {
         PrivacyMap map = Ledger.validated(connection, "delete");
-        return ErasurePlanner.plan(map, Ledger.catalogue(connection), "00");
+        return PostgresErasurePlanner.plan(map, Ledger.catalogue(connection), "00");
     }
 
     private long count(String sql) throws SQLException {

@@ -1,4 +1,4 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import uz.himoya.db.RowGuard;
+import uz.himoya.erasure.TableOutcome;
+import uz.himoya.erasure.TombstoneMissing;
 
 /**
  * Runs a plan for one subject on a connection whose transaction the caller owns, so the erasure of every
@@ -27,20 +29,20 @@ import uz.himoya.db.RowGuard;
  * Benchmarks). A referenced table whose capture found nothing runs no statement at all: the subject's rows
  * pointed at none of its rows.
  */
-public final class ErasureExecutor {
+public final class PostgresErasureExecutor {
 
-    private ErasureExecutor() {
+    private PostgresErasureExecutor() {
     }
 
-    public static List<TableOutcome> execute(Connection connection, ErasurePlan plan, String subjectKey)
+    public static List<TableOutcome> execute(Connection connection, PostgresErasurePlan plan, String subjectKey)
             throws SQLException {
-        for (ErasurePlan.Tombstone t : plan.tombstones()) {
+        for (PostgresErasurePlan.Tombstone t : plan.tombstones()) {
             ensure(connection, t);
         }
-        Map<String, Set<String>> captured = capture(connection, plan.captures(), subjectKey);
+        Map<String, Set<String>> captured = capture(connection, plan.captures(), subjectKey, true);
         boolean oneSnapshot = oneSnapshot(connection, plan);
         List<TableOutcome> outcomes = new ArrayList<>(plan.steps().size());
-        for (ErasurePlan.Step step : plan.steps()) {
+        for (PostgresErasurePlan.Step step : plan.steps()) {
             long rows = 0;
             Set<String> ids = step.ids().map(t -> captured.getOrDefault(t, Set.of())).orElse(null);
             if (ids == null || !ids.isEmpty()) {
@@ -55,7 +57,8 @@ public final class ErasureExecutor {
     }
 
     /** One step's guarded change; throws when the rows changed are not the rows counted (the caller rolls back). */
-    private static long guarded(Connection connection, ErasurePlan plan, ErasurePlan.Step step, Set<String> ids,
+    private static long guarded(Connection connection, PostgresErasurePlan plan, PostgresErasurePlan.Step step,
+            Set<String> ids,
             String subjectKey, boolean oneSnapshot) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(oneSnapshot ? step.sameSnapshot().sql()
                 : step.sql())) {
@@ -79,7 +82,7 @@ public final class ErasureExecutor {
      * refuses it too (0A000), before any row changed. pg_class is read in the transaction's snapshot, as the
      * statements after it are: a rule committed later (DDL on the app's table during the erasure) is not seen.
      */
-    private static boolean oneSnapshot(Connection connection, ErasurePlan plan) throws SQLException {
+    private static boolean oneSnapshot(Connection connection, PostgresErasurePlan plan) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT current_setting('transaction_isolation')"
                 + " IN ('repeatable read', 'serializable'), (SELECT string_agg(c.relname, ', ' ORDER BY c.relname)"
                 + " FROM pg_catalog.pg_class c WHERE c.oid = ANY(CAST(CAST(? AS text[]) AS regclass[]))"
@@ -100,15 +103,20 @@ public final class ErasureExecutor {
     }
 
     /** The one-statement form's placeholders: the strategies' values, the change's rows, the count's. */
-    private static int bindOneStatement(Connection connection, PreparedStatement ps, int first, ErasurePlan.Step step,
+    private static int bindOneStatement(Connection connection, PreparedStatement ps, int first,
+            PostgresErasurePlan.Step step,
             Set<String> ids, String subjectKey) throws SQLException {
         int i = bind(ps, first, step.params());
         i = bindRows(connection, ps, i, ids, subjectKey);
         return bindRows(connection, ps, i, ids, subjectKey);
     }
 
-    /** The two-statement form's placeholders (ErasurePlan.SameSnapshot): the rows, the values, the rows again. */
-    private static int bindSameSnapshot(Connection connection, PreparedStatement ps, int first, ErasurePlan.Step step,
+    /**
+     * The two-statement form's placeholders (PostgresErasurePlan.SameSnapshot): the rows, the values, the rows
+     * again.
+     */
+    private static int bindSameSnapshot(Connection connection, PreparedStatement ps, int first,
+            PostgresErasurePlan.Step step,
             Set<String> ids, String subjectKey) throws SQLException {
         int i = bindRows(connection, ps, first, ids, subjectKey);
         i = bind(ps, i, step.params());
@@ -126,17 +134,20 @@ public final class ErasureExecutor {
         return i + 1;
     }
 
-    /** The keys of the rows of each referenced table that the subject's rows point at, by table. */
-    private static Map<String, Set<String>> capture(Connection c, List<ErasurePlan.Capture> captures,
-            String subjectKey) throws SQLException {
+    /**
+     * The keys of the rows of each referenced table that the subject's rows point at, by table; lock: whether the
+     * referencing rows are locked (the erasure) or only read (PostgresSubjectRows).
+     */
+    static Map<String, Set<String>> capture(Connection c, List<PostgresErasurePlan.Capture> captures,
+            String subjectKey, boolean lock) throws SQLException {
         Map<String, Set<String>> out = new HashMap<>();
-        for (ErasurePlan.Capture cap : captures) {
+        for (PostgresErasurePlan.Capture cap : captures) {
             Set<String> into = out.computeIfAbsent(cap.table(), k -> new LinkedHashSet<>());
             Set<String> via = cap.via().map(v -> out.getOrDefault(v, Set.of())).orElse(null);
             if (via != null && via.isEmpty()) {
                 continue;
             }
-            try (PreparedStatement ps = c.prepareStatement(cap.sql())) {
+            try (PreparedStatement ps = c.prepareStatement(lock ? cap.sql() : cap.read())) {
                 if (via == null) {
                     ps.setString(1, subjectKey);
                 } else {
@@ -158,7 +169,7 @@ public final class ErasureExecutor {
      * that create it at once wait for each other instead of failing; the check catches an insert that a
      * trigger or rule swallowed, before any row is pointed at a row that does not exist.
      */
-    static void ensure(Connection c, ErasurePlan.Tombstone t) throws SQLException {
+    static void ensure(Connection c, PostgresErasurePlan.Tombstone t) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(t.insert())) {
             bind(ps, 1, t.params());
             ps.executeUpdate();

@@ -1,7 +1,9 @@
-package uz.himoya.erasure;
+package uz.himoya.store.postgres;
 
 import java.util.List;
 import java.util.Optional;
+import uz.himoya.erasure.ErasureAction;
+import uz.himoya.erasure.CutLoose;
 
 /**
  * One app's erasure as a fixed list of set-based statements, children before parents: one statement per
@@ -14,16 +16,10 @@ import java.util.Optional;
  * (parents first), then the captures read which rows of referenced tables the subject's rows point at, while
  * those rows still exist.
  */
-public record ErasurePlan(String appId, List<Step> steps, List<Capture> captures, List<Tombstone> tombstones) {
+public record PostgresErasurePlan(String appId, List<Step> steps, List<Capture> captures, List<Tombstone> tombstones) {
 
-    public ErasurePlan(String appId, List<Step> steps) {
+    public PostgresErasurePlan(String appId, List<Step> steps) {
         this(appId, steps, List.of(), List.of());
-    }
-
-    public enum Action {
-        DELETED, ANONYMIZED,
-        /** Kept, and only the links to the subject overwritten (every anonymized column is one): see cutLoose. */
-        CUT_LOOSE
     }
 
     /** The steps on one store's tables, in erasure order. */
@@ -39,7 +35,7 @@ public record ErasurePlan(String appId, List<Step> steps, List<Capture> captures
      *                   binds instead of the subject's key, as one array
      * @param cutLoose   the links to the subject this step cuts in the rows it keeps
      */
-    public record Step(String table, String store, Action action, String sql, SameSnapshot sameSnapshot,
+    public record Step(String table, String store, ErasureAction action, String sql, SameSnapshot sameSnapshot,
             List<Object> params, List<String> categories, List<String> anonymizedColumns,
             Optional<String> keptBecause, Optional<String> ids, List<CutLoose> cutLoose) {
     }
@@ -52,7 +48,8 @@ public record ErasurePlan(String appId, List<Step> steps, List<Capture> captures
      * the one-statement form needs (uz.himoya.db.RowGuard#next). Placeholders: the rows (key or captured keys),
      * the strategies' values, the rows again.
      *
-     * @param relation the table's quoted, schema-qualified name (ErasureExecutor checks it has no rewrite rules)
+     * @param relation the table's quoted, schema-qualified name (PostgresErasureExecutor checks it has no rewrite
+     *                 rules)
      */
     public record SameSnapshot(String sql, String relation) {
     }
@@ -66,6 +63,16 @@ public record ErasurePlan(String appId, List<Step> steps, List<Capture> captures
      * @param table the referenced table the keys are of
      */
     public record Capture(String table, String store, String sql, Optional<String> via, List<Object> params) {
+        /** What ends the statement: the subject's referencing rows stay put until the erasure commits. */
+        static final String LOCK = " FOR UPDATE OF t";
+
+        /** The same read without the lock, for a reader that changes nothing (PostgresSubjectRows). */
+        public String read() {
+            if (!sql.endsWith(LOCK)) {
+                throw new IllegalStateException("a capture that takes no row lock");
+            }
+            return sql.substring(0, sql.length() - LOCK.length());
+        }
     }
 
     /**
