@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plain JDBC on Himoya's datasource, for the set-based SQL the workflows run beside Hibernate. Agroal
- * enlists the connection in the JTA transaction, so both share one commit. SQL errors surface as a state
- * code only: a driver message can quote values.
+ * Plain JDBC on Himoya's datasource: the one way Himoya reaches its own tables (no ORM). Agroal enlists the
+ * connection in the JTA transaction, so every statement of a QuarkusTransaction or @Transactional block
+ * shares its commit. SQL errors surface as a state code only: a driver message can quote values.
  *
  * <pre>{@code
  * List<UUID> ids = jdbc.list("SELECT id FROM deletion_request WHERE app_id = ?",

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -72,10 +71,11 @@ public class DeletionService {
     private final JobQueue queue;
     private final AuditLog audit;
     private final Jdbc jdbc;
+    private final DeletionRequests requests;
     private final ObjectMapper json;
 
     public DeletionService(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, JobQueue queue,
-            AuditLog audit, Jdbc jdbc, ObjectMapper json) {
+            AuditLog audit, Jdbc jdbc, DeletionRequests requests, ObjectMapper json) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
@@ -83,6 +83,7 @@ public class DeletionService {
         this.queue = queue;
         this.audit = audit;
         this.jdbc = jdbc;
+        this.requests = requests;
         this.json = json;
     }
 
@@ -129,6 +130,7 @@ public class DeletionService {
             r.status = DeletionStatus.CANCELLED;
             r.cancelledAt = clock.instant();
             r.purgeSubject();
+            requests.update(r);
             audit.record(r.id, "cancelled", null);
             return view(r);
         });
@@ -149,6 +151,7 @@ public class DeletionService {
                 r.verifiedAt = clock.instant();
                 r.mailPending = null;
                 r.enqueuedAt = null;
+                requests.update(r);
                 audit.record(r.id, "verified", null);
                 return new TokenPage(PageState.CONFIRMED, apps.app(r.appId), r);
             }
@@ -176,6 +179,7 @@ public class DeletionService {
                 r.purgeSubject();
                 r.mailPending = DeletionRequest.MailPending.NOT_ME;
                 r.enqueuedAt = null;
+                requests.update(r);
                 audit.record(r.id, "cancelled", "not-me");
                 return new NotMe(new TokenPage(PageState.CANCELLED, apps.app(r.appId), r), true);
             }
@@ -206,13 +210,12 @@ public class DeletionService {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        return DeletionRequest.<DeletionRequest>find("tokenHash", Secrets.sha256(token))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+        return requests.findByTokenForUpdate(Secrets.sha256(token));
     }
 
     /** Another app's request answers 404 exactly like a missing one: its existence is not leaked. */
     private DeletionRequest owned(String appId, UUID id) {
-        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        DeletionRequest r = requests.findForUpdate(id).orElse(null);
         if (r == null || !r.appId.equals(appId)) {
             throw Problem.notFound("The deletion request");
         }
@@ -222,7 +225,8 @@ public class DeletionService {
     /**
      * An unverified request whose link lapsed is EXPIRED, and keeps nothing of its subject. The link's hash
      * stays (it identifies nobody), so the link keeps answering 410 with the expired page instead of a 404
-     * from its second use on; the sweep's himoya:expired-tokens rule drops it later.
+     * from its second use on; the sweep's himoya:expired-tokens rule drops it later. Stored at once (r is
+     * locked): a caller that changes r further stores it again.
      */
     DeletionRequest expireIfLapsed(DeletionRequest r) {
         if (r.status == DeletionStatus.AWAITING_VERIFICATION && r.tokenExpiresAt != null
@@ -230,6 +234,7 @@ public class DeletionService {
             r.status = DeletionStatus.EXPIRED;
             r.expiredAt = clock.instant();
             r.purgeSubject();
+            requests.update(r);
             audit.record(r.id, "expired", null);
         }
         return r;
@@ -257,7 +262,7 @@ public class DeletionService {
             r.mailPending = DeletionRequest.MailPending.VERIFICATION;
             r.tokenExpiresAt = now.plus(config.intake().tokenTtl());
         }
-        r.persist();
+        requests.insert(r);
         audit.record(r.id, "received", cmd.verified() ? "attested" : "email-verification");
         return r;
     }
@@ -325,23 +330,20 @@ public class DeletionService {
             rateLimit(appId, hash);
             lockSubject(appId, hash, null);
             findOpen(appId, hash, null);
-            // enqueueIfNotYet's statement (HQL is compiled on first use), for an id nobody has.
-            DeletionRequest.update("enqueuedAt = ?1 where id = ?2", clock.instant(), UUID.randomUUID());
+            // enqueueIfNotYet's statement, for an id nobody has.
+            requests.markEnqueued(UUID.randomUUID(), clock.instant());
         } finally {
             QuarkusTransaction.rollback();
         }
     }
 
     private Optional<DeletionRequest> findOpen(String appId, byte[] idHash, byte[] emailHash) {
-        List<DeletionStatus> open = List.of(DeletionStatus.AWAITING_VERIFICATION, DeletionStatus.QUEUED,
-                DeletionStatus.IN_PROGRESS);
         for (var hash : Arrays.asList(idHash, emailHash)) {
             if (hash == null) {
                 continue;
             }
-            String column = hash == idHash ? "subjectIdHash" : "subjectEmailHash";
-            Optional<DeletionRequest> r = DeletionRequest.<DeletionRequest>find("appId = ?1 and " + column
-                    + " = ?2 and status in ?3", appId, hash, open).firstResultOptional();
+            Optional<DeletionRequest> r = requests.findOpen(appId,
+                    hash == idHash ? DeletionRequests.SubjectHash.ID : DeletionRequests.SubjectHash.EMAIL, hash);
             if (r.isPresent()) {
                 return r;
             }
@@ -470,8 +472,7 @@ public class DeletionService {
     public void enqueueIfNotYet(UUID id) {
         try {
             queue.enqueue(id);
-            QuarkusTransaction.requiringNew().run(() -> DeletionRequest.update("enqueuedAt = ?1 where id = ?2",
-                    clock.instant(), id));
+            QuarkusTransaction.requiringNew().run(() -> requests.markEnqueued(id, clock.instant()));
         } catch (RuntimeException e) {
             LOG.warnf("request=%s could not be enqueued (%s); it stays stored and will be re-driven", id,
                     e.getClass().getSimpleName());
@@ -492,7 +493,7 @@ public class DeletionService {
         }
     }
 
-    /** Plain JDBC on the connection of the current transaction (Agroal enlists it with Hibernate's). */
+    /** Plain JDBC on the connection of the current transaction (Agroal enlists it in JTA). */
     private <T> T jdbc(Jdbc.Work<T> work) {
         return jdbc.call(work);
     }

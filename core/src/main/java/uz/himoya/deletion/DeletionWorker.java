@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -59,6 +58,7 @@ public class DeletionWorker {
     private final HimoyaConfig config;
     private final AuditLog audit;
     private final Jdbc jdbc;
+    private final DeletionRequests requests;
     private final DeletionMails mails;
     private final MailGateway gateway;
     private final ObjectMapper json;
@@ -67,7 +67,7 @@ public class DeletionWorker {
     private final SystemSteps systems;
 
     public DeletionWorker(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, AuditLog audit,
-            Jdbc jdbc, DeletionMails mails, MailGateway gateway, ObjectMapper json,
+            Jdbc jdbc, DeletionRequests requests, DeletionMails mails, MailGateway gateway, ObjectMapper json,
             StoreConnections stores, DeletionSteps steps, SystemSteps systems) {
         this.apps = apps;
         this.secrets = secrets;
@@ -75,6 +75,7 @@ public class DeletionWorker {
         this.config = config;
         this.audit = audit;
         this.jdbc = jdbc;
+        this.requests = requests;
         this.mails = mails;
         this.gateway = gateway;
         this.json = json;
@@ -110,7 +111,7 @@ public class DeletionWorker {
     }
 
     public Outcome process(UUID id) {
-        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> requests.find(id)).orElse(null);
         if (r == null) {
             LOG.warnf("request=%s unknown; message dropped", id);
             return Outcome.DONE;
@@ -129,7 +130,7 @@ public class DeletionWorker {
 
     private Outcome sendVerification(UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            DeletionRequest r = requests.lock(id);
             if (r.status != DeletionStatus.AWAITING_VERIFICATION
                     || r.mailPending != DeletionRequest.MailPending.VERIFICATION) {
                 return Outcome.DONE;
@@ -144,6 +145,7 @@ public class DeletionWorker {
             if (subject.isEmpty() || subject.get().email() == null || subject.get().email().isBlank()) {
                 // Nobody to prove control of an address: the request lapses unconfirmed. The app saw the
                 // same 202 either way, so the intake does not reveal who is a user.
+                requests.update(r);
                 audit.record(r.id, "verification-not-sent", "no-registered-address");
                 return Outcome.DONE;
             }
@@ -152,7 +154,9 @@ public class DeletionWorker {
             r.tokenHash = Secrets.sha256(token);
             String link = config.publicBaseUrl() + "/v1/confirm?token=" + token;
             RenderedMail mail = mails.verification(app.app(), r, link);
-            // Sent inside the transaction: if SMTP fails, the token and the flag roll back and the job retries.
+            // Stored before the mail goes, so a refused update sends nothing; sent inside the transaction:
+            // if SMTP fails, the token and the flag roll back and the job retries.
+            requests.update(r);
             gateway.send(subject.get().email(), mail);
             audit.record(r.id, "verification-sent", null);
             return Outcome.DONE;
@@ -165,13 +169,14 @@ public class DeletionWorker {
      */
     private Outcome sendNotMe(UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            DeletionRequest r = requests.lock(id);
             if (r.status != DeletionStatus.CANCELLED || r.mailPending != DeletionRequest.MailPending.NOT_ME) {
                 return Outcome.DONE;
             }
             PrivacyMap.App app = apps.require(r.appId).app();
             gateway.send(app.contactEmail(), mails.notMe(app, r));
             r.mailPending = null;
+            requests.update(r);
             audit.record(r.id, "contact-told", "not-me");
             return Outcome.DONE;
         });
@@ -211,14 +216,14 @@ public class DeletionWorker {
      * subject's own row, which the app and a later access request still know them by, until the end.
      */
     private List<String> inErasureOrder(UUID id, List<String> pending) {
-        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> requests.find(id)).orElseThrow();
         return apps.require(r.appId).map().tables().stream().map(PrivacyMap.Table::store).distinct()
                 .filter(pending::contains).toList();
     }
 
     /** Takes the job with a lease; a crashed worker's lease runs out and the job is taken again. */
     private Claim claim(UUID id) {
-        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        DeletionRequest r = requests.lock(id);
         Instant now = clock.instant();
         if (r.status == DeletionStatus.IN_PROGRESS && r.leaseUntil != null && r.leaseUntil.isAfter(now)) {
             return Claim.BUSY;
@@ -231,6 +236,7 @@ public class DeletionWorker {
         if (r.startedAt == null) {
             r.startedAt = now;
         }
+        requests.update(r);
         return Claim.CLAIMED;
     }
 
@@ -244,7 +250,7 @@ public class DeletionWorker {
      * receipt saying so; a held subject waits.
      */
     private Resolved resolve(UUID id) {
-        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        DeletionRequest r = requests.lock(id);
         if (r.status != DeletionStatus.IN_PROGRESS) {
             return Resolved.STOPPED;
         }
@@ -257,6 +263,7 @@ public class DeletionWorker {
             Optional<SubjectFinder.Subject> subject = find(app, ref);
             if (subject.isEmpty()) {
                 finish(r, app, false, List.of());
+                requests.update(r);
                 return Resolved.STOPPED;
             }
             key = subject.get().key();
@@ -266,10 +273,12 @@ public class DeletionWorker {
                 r.locale = locale(r.locale, subject.get(), app);
                 r.notifyAddress = secrets.encrypt(subject.get().email());
             }
+            requests.update(r); // the sealed key (and address) commit with this step, held or not
         }
         Optional<HoldStore.ActiveHold> hold = held(r.appId, key);
         if (hold.isPresent()) {
             waitForHold(r, app, hold.get());
+            requests.update(r);
             return Resolved.STOPPED;
         }
         steps.open(id, app.map().stores().stream().map(PrivacyMap.Store::name)
@@ -285,12 +294,16 @@ public class DeletionWorker {
      * (false), and the request waits for it with its open steps.
      */
     private boolean eraseIn(UUID id, String storeName) {
-        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> requests.find(id)).orElseThrow();
         AppRegistry.CompiledApp app = apps.require(r.appId);
         String key = secrets.decrypt(r.subjectKey);
         boolean stop = QuarkusTransaction.requiringNew().call(() -> {
             Optional<HoldStore.ActiveHold> hold = held(r.appId, key);
-            hold.ifPresent(h -> waitForHold(DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE), app, h));
+            hold.ifPresent(h -> {
+                DeletionRequest locked = requests.lock(id);
+                waitForHold(locked, app, h);
+                requests.update(locked);
+            });
             return hold.isPresent();
         });
         if (stop) {
@@ -313,7 +326,7 @@ public class DeletionWorker {
 
     /** Every step done: the receipt from the steps' counts, and the request completed, in one transaction. */
     private void complete(UUID id) {
-        DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        DeletionRequest r = requests.lock(id);
         if (r.status != DeletionStatus.IN_PROGRESS) {
             return;
         }
@@ -327,6 +340,7 @@ public class DeletionWorker {
             }
         }
         finish(r, app, true, outcomes);
+        requests.update(r);
     }
 
     /** Every store of the map, in the map's order, with the rows its erasure changed (0 where none was found). */
@@ -340,6 +354,7 @@ public class DeletionWorker {
                 s.kind().name().toLowerCase(java.util.Locale.ROOT), rows.get(s.name()))).toList();
     }
 
+    /** Completes r in memory; the caller stores it. */
     private void finish(DeletionRequest r, AppRegistry.CompiledApp app, boolean found, List<TableOutcome> outcomes) {
         Instant now = clock.instant();
         Receipt receipt = new Receipt(now, found, outcomes.stream()
@@ -376,7 +391,8 @@ public class DeletionWorker {
     /**
      * A legal hold suspends the erasure, not the request: it waits in QUEUED, erases nothing, and its receipt
      * says per table that the data is held and why, until ops lift the hold (which drives it again). The
-     * request stays open, so the deadline watchdog keeps reporting it; its due date does not move.
+     * request stays open, so the deadline watchdog keeps reporting it; its due date does not move. In
+     * memory: the caller stores r.
      */
     private void waitForHold(DeletionRequest r, AppRegistry.CompiledApp app, HoldStore.ActiveHold hold) {
         String why = "legal hold " + hold.id() + ": " + hold.reason();
@@ -390,7 +406,7 @@ public class DeletionWorker {
 
     private Outcome sendConfirmation(UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            DeletionRequest r = requests.lock(id);
             if (r.status != DeletionStatus.COMPLETED || r.mailPending != DeletionRequest.MailPending.CONFIRMATION) {
                 return Outcome.DONE;
             }
@@ -399,6 +415,7 @@ public class DeletionWorker {
             gateway.send(secrets.decrypt(r.notifyAddress), mail);
             r.notifyAddress = null;
             r.mailPending = null;
+            requests.update(r);
             audit.record(r.id, "confirmation-sent", null);
             return Outcome.DONE;
         });
@@ -415,9 +432,10 @@ public class DeletionWorker {
         LOG.warnf("request=%s erasure failed: %s", id, code);
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+                DeletionRequest r = requests.lock(id);
                 r.leaseUntil = clock.instant();
                 if (SqlErrors.transientFailure(e)) {
+                    requests.update(r);
                     return;
                 }
                 r.attempts++;
@@ -429,6 +447,7 @@ public class DeletionWorker {
                     r.leaseUntil = null;
                     audit.record(r.id, "failed", code);
                 }
+                requests.update(r);
                 steps.failed(id, code, failed, clock.instant());
             });
         } catch (RuntimeException again) {

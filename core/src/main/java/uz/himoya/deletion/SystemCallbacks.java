@@ -2,7 +2,6 @@ package uz.himoya.deletion;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -50,15 +49,17 @@ public class SystemCallbacks {
     private final WebhookSettings settings;
     private final Clock clock;
     private final Jdbc jdbc;
+    private final DeletionRequests requests;
     private final AuditLog audit;
     private final DeletionService deletions;
 
-    public SystemCallbacks(AppRegistry apps, WebhookSettings settings, Clock clock, Jdbc jdbc, AuditLog audit,
-            DeletionService deletions) {
+    public SystemCallbacks(AppRegistry apps, WebhookSettings settings, Clock clock, Jdbc jdbc,
+            DeletionRequests requests, AuditLog audit, DeletionService deletions) {
         this.apps = apps;
         this.settings = settings;
         this.clock = clock;
         this.jdbc = jdbc;
+        this.requests = requests;
         this.audit = audit;
         this.deletions = deletions;
     }
@@ -101,7 +102,7 @@ public class SystemCallbacks {
         String system = target.webhook();
         boolean[] last = new boolean[1];
         Answer answer = QuarkusTransaction.requiringNew().call(() -> {
-            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            DeletionRequest r = requests.findForUpdate(id).orElse(null);
             if (r == null || !r.appId.equals(appId)) {
                 throw unknown();
             }
@@ -136,6 +137,7 @@ public class SystemCallbacks {
                     audit.record(id, "system-failed", "system=" + system + " code=" + f.code() + " via=callback");
                     if (r.status == DeletionStatus.IN_PROGRESS) {
                         SystemSteps.fail(r, system, f.code(), now, audit);
+                        requests.update(r);
                     }
                     return new Answer(id, system, "FAILED");
                 }

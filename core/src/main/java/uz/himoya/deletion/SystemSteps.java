@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,6 +86,7 @@ public class SystemSteps {
     private final Clock clock;
     private final HimoyaConfig config;
     private final Jdbc jdbc;
+    private final DeletionRequests requests;
     private final JobQueue queue;
     private final AuditLog audit;
     private final DeletionSteps steps;
@@ -95,13 +95,14 @@ public class SystemSteps {
     private final Backoff backoff;
 
     public SystemSteps(AppRegistry apps, Secrets secrets, Clock clock, HimoyaConfig config, Jdbc jdbc,
-            JobQueue queue, AuditLog audit, DeletionSteps steps, WebhookClient client,
+            DeletionRequests requests, JobQueue queue, AuditLog audit, DeletionSteps steps, WebhookClient client,
             WebhookSettings settings, Backoff backoff) {
         this.apps = apps;
         this.secrets = secrets;
         this.clock = clock;
         this.config = config;
         this.jdbc = jdbc;
+        this.requests = requests;
         this.queue = queue;
         this.audit = audit;
         this.steps = steps;
@@ -131,7 +132,7 @@ public class SystemSteps {
      * inside one.
      */
     public boolean settle(UUID id) {
-        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> DeletionRequest.findById(id));
+        DeletionRequest r = QuarkusTransaction.requiringNew().call(() -> requests.find(id)).orElse(null);
         if (r == null || r.status != DeletionStatus.IN_PROGRESS) {
             return false;
         }
@@ -149,9 +150,10 @@ public class SystemSteps {
             // Placed while the stores were being erased: nothing more goes out. The next pass (the lift drives
             // it) finds the hold again when the subject is resolved, or sends the jobs once it is lifted.
             QuarkusTransaction.requiringNew().run(() -> {
-                DeletionRequest locked = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+                DeletionRequest locked = requests.lock(id);
                 locked.leaseUntil = clock.instant();
                 locked.lastError = HoldStore.HELD;
+                requests.update(locked);
                 audit.record(id, "held", "hold=" + hold.get().id());
             });
             return false;
@@ -248,7 +250,7 @@ public class SystemSteps {
      */
     private boolean conclude(UUID id, List<Duration> retries) {
         boolean done = QuarkusTransaction.requiringNew().call(() -> {
-            DeletionRequest r = DeletionRequest.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            DeletionRequest r = requests.lock(id);
             if (r.status != DeletionStatus.IN_PROGRESS) {
                 return false;
             }
@@ -256,6 +258,7 @@ public class SystemSteps {
             Optional<Step> failed = now.stream().filter(s -> s.status().equals("FAILED")).findFirst();
             if (failed.isPresent()) {
                 fail(r, failed.get().system(), failed.get().lastError(), clock.instant(), audit);
+                requests.update(r);
                 return false;
             }
             if (now.stream().allMatch(Step::done)) {
@@ -264,6 +267,7 @@ public class SystemSteps {
             // Waiting for a callback or a retry: no lease is held meanwhile. A run-out lease is also what
             // the watchdog's redrive looks for, so a lost message still leads to the next pass.
             r.leaseUntil = clock.instant();
+            requests.update(r);
             return false;
         });
         // One message per retry recorded in this pass, never more: a pass that only looked sends none.
@@ -278,7 +282,10 @@ public class SystemSteps {
         return done;
     }
 
-    /** The request needs a person: one system refused its part. On the caller's transaction, r locked. */
+    /**
+     * The request needs a person: one system refused its part. On the caller's transaction, r locked; the
+     * caller stores r.
+     */
     static void fail(DeletionRequest r, String system, String code, Instant now, AuditLog audit) {
         r.status = DeletionStatus.FAILED;
         r.failedAt = now;

@@ -23,7 +23,7 @@ import uz.himoya.config.HimoyaConfig;
  * (V2, the breach engineer's). Should that move here, add an OwnRule over breach_notice with the same shape.
  */
 public final class OwnRules {
-    private static final String OPEN_LOCK = "version = version + 1"; // JPA's @Version must see the change
+    private static final String OPEN_LOCK = "version = version + 1"; // DeletionRequests.update must see the change
 
     private OwnRules() {
     }

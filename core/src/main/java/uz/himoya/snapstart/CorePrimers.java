@@ -2,22 +2,25 @@ package uz.himoya.snapstart;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.crypto.Secrets;
+import uz.himoya.db.Jdbc;
 import uz.himoya.deletion.DeletionMails;
 import uz.himoya.deletion.DeletionRequest;
+import uz.himoya.deletion.DeletionRequests;
 import uz.himoya.deletion.DeletionStatus;
 import uz.himoya.deletion.Receipt;
 import uz.himoya.policy.Locales;
 import uz.himoya.store.AppRegistry;
 
 /**
- * The primers every function shares: the ORM and its transactions, the mail templates, the crypto. The SQS
- * client's primer is the aws module's (uz.himoya.aws.sqs.SqsPrimer), found like these as a {@link Primer} bean.
+ * The primers every function shares: Himoya's database and its transactions, the mail templates, the crypto.
+ * The SQS client's primer is the aws module's (uz.himoya.aws.sqs.SqsPrimer), found like these as a
+ * {@link Primer} bean.
  */
 public final class CorePrimers {
 
@@ -25,29 +28,33 @@ public final class CorePrimers {
     }
 
     /**
-     * Hibernate's first session, query, row lock, insert, dirty-checked update and native insert, in a
-     * transaction that is rolled back: the row never becomes visible to anyone (the audit table's sequence
-     * may skip a number). The request is nobody's: a random id, a zero subject hash, no address.
+     * The deletion request's read, row lock, insert and version-checked update, and an audit insert, through
+     * the JDBC layer in a transaction that is rolled back: the row never becomes visible to anyone (the audit
+     * table's sequence may skip a number). The request is nobody's: a random id, a zero subject hash, no
+     * address.
      */
     @ApplicationScoped
-    public static class Orm implements Primer {
+    public static class Db implements Primer {
         private final HimoyaConfig config;
+        private final DeletionRequests requests;
+        private final Jdbc jdbc;
 
-        public Orm(HimoyaConfig config) {
+        public Db(HimoyaConfig config, DeletionRequests requests, Jdbc jdbc) {
             this.config = config;
+            this.requests = requests;
+            this.jdbc = jdbc;
         }
 
         @Override
         public String name() {
-            return "orm";
+            return "db";
         }
 
         @Override
         public void prime() {
             QuarkusTransaction.begin();
             try {
-                DeletionRequest.findById(UUID.randomUUID(), LockModeType.PESSIMISTIC_WRITE);
-                DeletionRequest.count("status", DeletionStatus.QUEUED);
+                requests.findForUpdate(UUID.randomUUID());
                 DeletionRequest r = new DeletionRequest();
                 r.id = UUID.randomUUID();
                 r.appId = config.apps().get(0);
@@ -55,16 +62,19 @@ public final class CorePrimers {
                 r.receivedAt = Instant.now();
                 r.dueAt = r.receivedAt;
                 r.subjectIdHash = new byte[32];
-                r.persist();
-                DeletionRequest.flush();
+                requests.insert(r);
+                requests.find(r.id);
                 r.status = DeletionStatus.COMPLETED;
                 r.completedAt = Instant.now();
                 r.receipt = "{}";
-                DeletionRequest.flush();
-                DeletionRequest.getEntityManager().createNativeQuery(
-                        "INSERT INTO audit_event (request_id, at, event, detail) VALUES (?1, ?2, ?3, ?4)")
-                        .setParameter(1, r.id).setParameter(2, Instant.now()).setParameter(3, "priming")
-                        .setParameter(4, null).executeUpdate();
+                requests.update(r);
+                jdbc.call(c -> Jdbc.update(c,
+                        "INSERT INTO audit_event (request_id, at, event, detail) VALUES (?, ?, ?, ?)", ps -> {
+                            ps.setObject(1, r.id);
+                            ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                            ps.setString(3, "priming");
+                            ps.setString(4, null);
+                        }));
             } finally {
                 QuarkusTransaction.rollback();
             }

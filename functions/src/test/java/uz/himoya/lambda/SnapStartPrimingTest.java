@@ -89,7 +89,7 @@ class SnapStartPrimingTest {
     @Test
     void shouldPrimeTheSqsClient_whenTheAwsModuleIsDeployedWithTheFunction() {
         // The SQS primer is the aws module's bean (uz.himoya.aws.sqs.SqsPrimer), found through its index.
-        assertThat(primers.stream().map(Primer::name)).contains("sqs", "orm", "mails", "crypto", "smtp");
+        assertThat(primers.stream().map(Primer::name)).contains("sqs", "db", "mails", "crypto", "smtp");
     }
 
     @Test
