@@ -43,8 +43,8 @@ public record WebhookSpec(String name, URI url, String secret, Duration timeout,
      */
     public record Retries(int maxAttempts, Duration callbackWithin, Duration giveUpAfter) {
         /**
-         * 12 attempts with the standard backoff (30 s doubling, at most 15 min between two) ride out about two
-         * hours of outage, a maintenance window, before a person is asked. A system that answers 202 works in
+         * 12 attempts with the standard backoff (30 s doubling, at most 15 min between two) ride out about an hour
+         * and a half of outage, a maintenance window, before a person is asked. A system that answers 202 works in
          * batches, nightly at the latest: it gets a day to call back, and is asked again twice. Three days in
          * all leave 4 of the 7 days of the shortest preset deadline (KG, Law No. 58 Art. 17) to a person.
          */
