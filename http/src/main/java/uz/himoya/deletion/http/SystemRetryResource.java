@@ -11,6 +11,7 @@ import java.io.InputStream;
 import uz.himoya.deletion.SystemRedrive;
 import uz.himoya.http.Bodies;
 import uz.himoya.json.StrictJson;
+import uz.himoya.problem.Problem;
 
 /**
  * Ops drive a deletion's FAILED system part again once the system is fixed (SystemRedrive): ops key (the
@@ -34,7 +35,15 @@ public class SystemRetryResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response retry(@PathParam("id") String id, @PathParam("system") String system, InputStream body) {
-        StrictJson.read(Bodies.read(body), Retry.class);
+        try {
+            StrictJson.read(Bodies.read(body), Retry.class);
+        } catch (Problem p) {
+            if (p.status() != 422) {
+                throw p;
+            }
+            // StrictJson names unknown fields; here every field is unknown, and its name is the caller's text.
+            throw Problem.of(422, "validation", "Invalid fields", "The body must be the empty object {}.");
+        }
         return Response.accepted(redrive.retry(id, system)).build();
     }
 }
