@@ -29,9 +29,10 @@ import uz.himoya.webhook.WebhookSettings;
  * (401; 404 when no map has a system of that name).</li>
  * <li>Then the request must be of the app whose secret signed, with a step for that system (else 404).</li>
  * <li>A step still PENDING or WAITING takes the result: done (DONE, counted on the receipt) or failed
- * (FAILED, and the request with it). The same callback again is answered 200 and changes nothing, so a
+ * (FAILED, and the request with it). A done for a step FAILED with {@value SystemSteps#CALLBACK_TIMEOUT}
+ * (Himoya gave up waiting) is taken too: the part is DONE and a request FAILED for it alone runs on. The same callback again is answered 200 and changes nothing, so a
  * system may retry it freely; a different answer for a settled step is a 409, which changes nothing.</li>
- * <li>When this was the last step, the job is enqueued so the worker completes the request.</li>
+ * <li>When this was the last step (or the request runs on), the job is enqueued so the worker completes it.</li>
  * </ol>
  * Refusals are problem+json echoing nothing sent.
  */
@@ -114,15 +115,27 @@ public class SystemCallbacks {
             switch (outcome) {
                 case Callbacks.Outcome.Done d -> {
                     String result = SystemSteps.write(new SystemSteps.Result(d.rows(), d.categories()));
-                    if (settled(step)) {
+                    // Given up on for never calling back, and now it did: the system's word is the truth, so
+                    // the part is DONE and the request runs on (unless another part still needs a person).
+                    boolean late = step.status().equals("FAILED")
+                            && SystemSteps.CALLBACK_TIMEOUT.equals(step.lastError());
+                    if (settled(step) && !late) {
                         if (!step.done() || !same(SystemSteps.read(step.outcome()), d)) {
                             throw conflict();
                         }
                         return new Answer(id, system, step.status());
                     }
                     settle(id, system, "DONE", result, null, now);
-                    audit.record(id, "system-done", "system=" + system + " rows=" + d.rows() + " via=callback");
-                    last[0] = r.status == DeletionStatus.IN_PROGRESS && steps.stream()
+                    audit.record(id, "system-done", "system=" + system + " rows=" + d.rows() + " via=callback"
+                            + (late ? " late" : ""));
+                    boolean reopened = false;
+                    if (late && r.status == DeletionStatus.FAILED) {
+                        if (SystemRedrive.reopen(r, jdbc.call(c -> SystemRedrive.failedPart(c, id)), now, audit)) {
+                            requests.update(r);
+                        }
+                        reopened = r.status == DeletionStatus.IN_PROGRESS;
+                    }
+                    last[0] = reopened || r.status == DeletionStatus.IN_PROGRESS && steps.stream()
                             .allMatch(s -> s.done() || s.system().equals(system)) && storesDone(id);
                     return new Answer(id, system, "DONE");
                 }

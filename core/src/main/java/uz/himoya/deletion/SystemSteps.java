@@ -47,6 +47,13 @@ import uz.himoya.webhook.WebhookSettings;
  * <li>200 with a result: DONE, the result kept for the receipt; 202: WAITING for the system's signed
  * callback ({@link SystemCallbacks}); 5xx, 408, 429, timeouts and connection failures: tried again later;
  * another 4xx (or a redirect, a bad reply, a forbidden address): FAILED, its code kept;</li>
+ * <li><b>not forever</b> (the map's {@code maxAttempts}, {@code callbackWithin}, {@code giveUpAfter}, see
+ * {@link WebhookSpec.Retries}): a failed attempt that is the system's maxAttempts-th, or that comes
+ * giveUpAfter or later after the first, makes the step FAILED with its last code, as a 4xx would. A WAITING
+ * step whose callback has not come within callbackWithin is sent the same job again (same request id, which
+ * the system de-duplicates on), which counts as an attempt; once no attempt is left, it is FAILED with
+ * {@value #CALLBACK_TIMEOUT}. The give-up age is only checked when an attempt failed: a system that answers
+ * is never failed for having been asked late. Ops re-drive a FAILED step ({@link SystemRedrive});</li>
  * <li>the request completes only when every step is DONE. One FAILED step makes the request FAILED, with
  * error {@code system:<name>:<code>}: it needs a person (the watchdog digest lists it), its sealed subject
  * key stays so it can be driven again once the system is fixed, and the other systems' callbacks are still
@@ -67,13 +74,22 @@ import uz.himoya.webhook.WebhookSettings;
 @ApplicationScoped
 public class SystemSteps {
     public static final String PREFIX = "system:";
+    /** The code of a step whose system took the job (202) and never called back, however often asked. */
+    public static final String CALLBACK_TIMEOUT = "callback-timeout";
+    /** Himoya's own worker was stopped mid-attempt: says nothing about the system, so it never ends the step. */
+    private static final String INTERRUPTED = "webhook-interrupted";
     private static final Logger LOG = Logger.getLogger(SystemSteps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One system step as Himoya keeps it. */
-    record Step(String system, String status, int attempts, String lastError, String outcome, Instant nextAttemptAt) {
+    record Step(String system, String status, int attempts, String lastError, String outcome, Instant nextAttemptAt,
+            Instant firstAttemptAt) {
         boolean done() {
             return status.equals("DONE");
+        }
+
+        boolean waiting() {
+            return status.equals("WAITING");
         }
     }
 
@@ -140,7 +156,7 @@ public class SystemSteps {
         if (open.isEmpty()) {
             return true;
         }
-        if (open.stream().noneMatch(s -> s.status().equals("PENDING") && due(s))) {
+        if (open.stream().noneMatch(this::due)) {
             return conclude(id, List.of());
         }
         AppRegistry.CompiledApp app = apps.require(r.appId);
@@ -161,7 +177,7 @@ public class SystemSteps {
         Optional<String> email = Optional.ofNullable(r.notifyAddress).map(secrets::decrypt);
         List<Duration> retries = new ArrayList<>();
         for (Step s : open) {
-            if (s.status().equals("PENDING") && due(s)) {
+            if (due(s)) {
                 attempt(id, app.map(), s, key, email).ifPresent(retries::add);
             }
         }
@@ -186,13 +202,37 @@ public class SystemSteps {
         return out;
     }
 
+    /**
+     * PENDING and its retry time reached, or WAITING past its callback window. Nothing wakes a request at the
+     * end of the window by itself (SQS delays a message 15 minutes at most): the watchdog's hourly redrive
+     * brings back every request waiting with its lease run out, so the window ends within the hour after it.
+     */
     private boolean due(Step s) {
-        return s.nextAttemptAt() == null || !s.nextAttemptAt().isAfter(clock.instant());
+        if (s.waiting()) {
+            return s.nextAttemptAt() != null && !s.nextAttemptAt().isAfter(clock.instant());
+        }
+        return s.status().equals("PENDING") && (s.nextAttemptAt() == null
+                || !s.nextAttemptAt().isAfter(clock.instant()));
+    }
+
+    /** No attempt left: the map's maxAttempts sent, or giveUpAfter passed since the first. */
+    private static boolean spent(WebhookSpec.Retries retries, int attempts, Instant first, Instant now) {
+        return attempts >= retries.maxAttempts() || !now.isBefore(first.plus(retries.giveUpAfter()));
     }
 
     /** One attempt at one system; the delay until the next one when it is to be tried again. */
     private Optional<Duration> attempt(UUID id, PrivacyMap map, Step s, String key, Optional<String> email) {
         Optional<WebhookSpec> spec = map.webhook(s.system()).filter(w -> w.takes(WebhookSpec.Kind.ERASURE));
+        WebhookSpec.Retries retries = spec.map(WebhookSpec::retries).orElse(WebhookSpec.Retries.DEFAULT);
+        Instant now = clock.instant();
+        if (s.waiting()) {
+            // The callback window ended. Asked often enough (or long enough): a person takes over.
+            if (spent(retries, s.attempts(), first(s, now), now)) {
+                return record(id, s, new Reply.Failed(CALLBACK_TIMEOUT), retries);
+            }
+            QuarkusTransaction.requiringNew().run(() -> audit.record(id, "system-resent", "system=" + s.system()
+                    + " attempt=" + (s.attempts() + 1) + " reason=" + CALLBACK_TIMEOUT));
+        }
         Reply reply;
         if (spec.isEmpty()) {
             // The map changed under an open request: nobody knows where this part would go any more.
@@ -209,35 +249,59 @@ public class SystemSteps {
                 reply = client.send(settings.target(spec.get()), secret.get(), job, clock.instant());
             }
         }
-        return record(id, s, reply);
+        return record(id, s, reply, retries);
     }
 
-    private Optional<Duration> record(UUID id, Step s, Reply reply) {
+    private static Instant first(Step s, Instant now) {
+        return s.firstAttemptAt() == null ? now : s.firstAttemptAt();
+    }
+
+    private Optional<Duration> record(UUID id, Step s, Reply reply, WebhookSpec.Retries retries) {
         Instant now = clock.instant();
         String part = part(s.system());
+        String from = s.status();
         return QuarkusTransaction.requiringNew().call(() -> switch (reply) {
             case Reply.Done d -> {
-                // Only a step still PENDING changes: a callback may have raced this reply.
-                if (update(id, part, "DONE", write(new Result(d.rows(), d.categories())), null, null, now)) {
+                // Only a step still as it was read changes: a callback may have raced this reply.
+                if (update(id, part, from, "DONE", write(new Result(d.rows(), d.categories())), null, null, now)) {
                     audit.record(id, "system-done", "system=" + s.system() + " rows=" + d.rows());
                 }
                 yield Optional.empty();
             }
             case Reply.Accepted a -> {
-                if (update(id, part, "WAITING", null, null, null, now)) {
+                if (update(id, part, from, "WAITING", null, null, now.plus(retries.callbackWithin()), now)) {
                     audit.record(id, "system-accepted", "system=" + s.system());
+                }
+                yield Optional.empty();
+            }
+            case Reply.Retry t when !t.code().equals(INTERRUPTED)
+                    && spent(retries, s.attempts() + 1, first(s, now), now) -> {
+                // The last attempt failed: FAILED with its code, as a 4xx is; the request fails in conclude.
+                if (update(id, part, from, "FAILED", null, t.code(), null, now)) {
+                    audit.record(id, "system-failed", "system=" + s.system() + " code=" + t.code() + " gave-up"
+                            + " attempts=" + (s.attempts() + 1));
+                    LOG.warnf("request=%s system=%s given up after %d attempts: %s", id, s.system(),
+                            s.attempts() + 1, t.code());
                 }
                 yield Optional.empty();
             }
             case Reply.Retry t -> {
                 Duration delay = backoff.delay(s.attempts() + 1);
-                update(id, part, "PENDING", null, t.code(), now.plus(delay), now);
+                update(id, part, from, "PENDING", null, t.code(), now.plus(delay), now);
                 LOG.infof("request=%s system=%s retry in %ds: %s", id, s.system(), delay.toSeconds(), t.code());
                 yield Optional.of(delay);
             }
             case Reply.Failed f -> {
-                if (update(id, part, "FAILED", null, f.code(), null, now)) {
-                    audit.record(id, "system-failed", "system=" + s.system() + " code=" + f.code());
+                boolean timedOut = f.code().equals(CALLBACK_TIMEOUT);
+                // A callback timeout is decided without a send: it is not an attempt of its own.
+                if (timedOut ? settleWaiting(id, part, f.code(), now)
+                        : update(id, part, from, "FAILED", null, f.code(), null, now)) {
+                    audit.record(id, "system-failed", "system=" + s.system() + " code=" + f.code()
+                            + (timedOut ? " gave-up attempts=" + s.attempts() : ""));
+                    if (timedOut) {
+                        LOG.warnf("request=%s system=%s never called back after %d attempts", id, s.system(),
+                                s.attempts());
+                    }
                 }
                 yield Optional.empty();
             }
@@ -301,35 +365,58 @@ public class SystemSteps {
     /** lock: FOR UPDATE, on the caller's transaction. */
     static List<Step> load(Connection c, UUID id, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT part, status, attempts, last_error, outcome,"
-                + " next_attempt_at FROM deletion_step WHERE request_id = ? AND part LIKE 'system:%' ORDER BY part"
+                + " next_attempt_at, first_attempt_at FROM deletion_step WHERE request_id = ? AND part LIKE 'system:%' ORDER BY part"
                 + (lock ? " FOR UPDATE" : ""))) {
             ps.setObject(1, id);
             List<Step> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Timestamp next = rs.getTimestamp(6);
+                    Timestamp first = rs.getTimestamp(7);
                     out.add(new Step(rs.getString(1).substring(PREFIX.length()), rs.getString(2), rs.getInt(3),
-                            rs.getString(4), rs.getString(5), next == null ? null : next.toInstant()));
+                            rs.getString(4), rs.getString(5), next == null ? null : next.toInstant(),
+                            first == null ? null : first.toInstant()));
                 }
             }
             return out;
         }
     }
 
-    /** Moves a PENDING step (or keeps it PENDING with a new attempt); false when it was no longer PENDING. */
-    private boolean update(UUID id, String part, String status, String outcome, String error, Instant next,
-            Instant now) {
+    /**
+     * Records one attempt: moves a step still in status {@code from} (PENDING, or WAITING for a job sent again),
+     * counting the attempt; false when it was no longer in that status (a callback settled it meanwhile).
+     */
+    private boolean update(UUID id, String part, String from, String status, String outcome, String error,
+            Instant next, Instant now) {
         return jdbc.call(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE deletion_step SET status = ?, outcome = ?,"
-                    + " last_error = ?, next_attempt_at = ?, attempts = attempts + 1, updated_at = ?"
-                    + " WHERE request_id = ? AND part = ? AND status = 'PENDING'")) {
+                    + " last_error = ?, next_attempt_at = ?, attempts = attempts + 1, updated_at = ?,"
+                    + " first_attempt_at = coalesce(first_attempt_at, ?)"
+                    + " WHERE request_id = ? AND part = ? AND status = ?")) {
                 ps.setString(1, status);
                 ps.setString(2, outcome);
                 ps.setString(3, error);
                 ps.setTimestamp(4, next == null ? null : Timestamp.from(next));
                 ps.setTimestamp(5, Timestamp.from(now));
-                ps.setObject(6, id);
-                ps.setString(7, part);
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.setObject(7, id);
+                ps.setString(8, part);
+                ps.setString(9, from);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** A WAITING step whose window ended with no attempt left: FAILED, not counted; false if a callback won. */
+    private boolean settleWaiting(UUID id, String part, String code, Instant now) {
+        return jdbc.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deletion_step SET status = 'FAILED',"
+                    + " last_error = ?, next_attempt_at = NULL, updated_at = ?"
+                    + " WHERE request_id = ? AND part = ? AND status = 'WAITING'")) {
+                ps.setString(1, code);
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setObject(3, id);
+                ps.setString(4, part);
                 return ps.executeUpdate() == 1;
             }
         });

@@ -102,6 +102,7 @@ public final class PrivacyMapParser {
         });
         List<WebhookSpec> webhooks = top.raw("webhooks")
                 .map(n -> WebhookSpecs.parse(file, n, problems, webhookPlaintext)).orElse(List.of());
+        WebhookSpecs.checkAgainstDeadline(file, webhooks, app.deletionDeadline(), problems);
         top.rejectUnknown("the privacy map");
         if (!problems.isEmpty()) {
             throw new PrivacyMapException(problems);

@@ -3,6 +3,7 @@ package uz.himoya.privacymap;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,10 +26,38 @@ import java.util.Set;
  *                     the map says the system needs it (data minimisation: a system that files people by
  *                     their id is not sent their address)
  * @param allowPrivate whether the target may sit at a private (VPC) address
+ * @param retries      when Himoya stops trying and leaves the system's part to a person
  * @param line         the line of the entry in the map, for later problems
  */
 public record WebhookSpec(String name, URI url, String secret, Duration timeout, Set<Kind> kinds,
-        Set<Identifier> identifiers, boolean allowPrivate, int line) {
+        Set<Identifier> identifiers, boolean allowPrivate, Retries retries, int line) {
+
+    /**
+     * How long Himoya keeps at a system before its part is FAILED and needs a person (who re-drives it with
+     * POST /v1/ops/deletion-requests/{id}/systems/{name}/retry once the system is fixed):
+     *
+     * @param maxAttempts    jobs sent at most (5xx, 408, 429, timeouts, a callback that never came: each counts)
+     * @param callbackWithin after a 202, how long the callback may take before the same job is sent again
+     * @param giveUpAfter    from the first attempt: a failed attempt after this long is the last one. At most
+     *                       half the app's deletion deadline (PrivacyMapParser), so a person has the other half
+     */
+    public record Retries(int maxAttempts, Duration callbackWithin, Duration giveUpAfter) {
+        /**
+         * 12 attempts with the standard backoff (30 s doubling, at most 15 min between two) ride out about an hour
+         * and a half of outage, a maintenance window, before a person is asked. A system that answers 202 works in
+         * batches, nightly at the latest: it gets a day to call back, and is asked again twice. Three days in
+         * all leave 4 of the 7 days of the shortest preset deadline (KG, Law No. 58 Art. 17) to a person.
+         */
+        public static final Retries DEFAULT = new Retries(12, Duration.ofHours(24), Duration.ofDays(3));
+
+        public Retries {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts counts from 1");
+            }
+            Objects.requireNonNull(callbackWithin);
+            Objects.requireNonNull(giveUpAfter);
+        }
+    }
 
     /** A request kind, as the map and the job body spell it. */
     public enum Kind {
@@ -71,7 +100,14 @@ public record WebhookSpec(String name, URI url, String secret, Duration timeout,
         }
     }
 
+    /** A system with the default {@link Retries}. */
+    public WebhookSpec(String name, URI url, String secret, Duration timeout, Set<Kind> kinds,
+            Set<Identifier> identifiers, boolean allowPrivate, int line) {
+        this(name, url, secret, timeout, kinds, identifiers, allowPrivate, Retries.DEFAULT, line);
+    }
+
     public WebhookSpec {
+        Objects.requireNonNull(retries);
         kinds = Set.copyOf(kinds);
         identifiers = Set.copyOf(identifiers);
     }
@@ -91,6 +127,6 @@ public record WebhookSpec(String name, URI url, String secret, Duration timeout,
 
     /** The same system at another address (the local run's and the tests' targets, see WebhookSettings). */
     public WebhookSpec withUrl(URI other) {
-        return new WebhookSpec(name, other, secret, timeout, kinds, identifiers, allowPrivate, line);
+        return new WebhookSpec(name, other, secret, timeout, kinds, identifiers, allowPrivate, retries, line);
     }
 }

@@ -37,6 +37,9 @@ import uz.himoya.net.TargetPolicy;
  *     kinds: [erasure]               # erasure, access
  *     identifiers: [id, email]       # optional, default [id]: what the job tells the system
  *     allowPrivate: false            # optional: true lets the target sit at a private (VPC) address
+ *     maxAttempts: 12                # optional: jobs sent at most before the part is FAILED (1 .. 50)
+ *     callbackWithin: PT24H          # optional: after a 202, the same job again after this long (PT5M .. P2D)
+ *     giveUpAfter: P3D               # optional: no attempt after this long from the first (PT1H .. P7D)
  * }</pre>
  *
  * {@link PrivacyMapParser} hands its {@code webhooks} value over:
@@ -48,6 +51,13 @@ final class WebhookSpecs {
     /** One attempt stays well inside the erasure worker's 2-minute invocation, even with a few systems. */
     private static final Duration MAX_TIMEOUT = Duration.ofSeconds(25);
     private static final int MAX_URL = 2000;
+    private static final int MAX_ATTEMPTS = 50;
+    /** Below this a callback is hardly ever late, only slow: re-sending would double the system's work. */
+    private static final Duration MIN_CALLBACK_WITHIN = Duration.ofMinutes(5);
+    private static final Duration MAX_CALLBACK_WITHIN = Duration.ofDays(2);
+    private static final Duration MIN_GIVE_UP = Duration.ofHours(1);
+    /** A week at most; PrivacyMapParser also holds it to half of the app's own deletion deadline. */
+    static final Duration MAX_GIVE_UP = Duration.ofDays(7);
     private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
     private static final Pattern IPV4 = Pattern.compile("(" + OCTET + "\\.){3}" + OCTET);
 
@@ -128,8 +138,9 @@ final class WebhookSpecs {
         Duration timeout = timeout(e, where);
         Set<WebhookSpec.Kind> kinds = kinds(e, where);
         Set<WebhookSpec.Identifier> identifiers = identifiers(e, where);
+        WebhookSpec.Retries retries = retries(e, where);
         e.rejectUnknown(where);
-        return new WebhookSpec(name, url, secret, timeout, kinds, identifiers, allowPrivate, e.line());
+        return new WebhookSpec(name, url, secret, timeout, kinds, identifiers, allowPrivate, retries, e.line());
     }
 
     private static URI url(YamlNode e, String where, boolean allowPrivate, boolean allowPlaintext) {
@@ -216,6 +227,72 @@ final class WebhookSpecs {
             e.problem(e.lineOf("timeout"), where + ": timeout '" + text
                     + "' is not an ISO-8601 duration such as PT10S");
             return Duration.ofSeconds(10);
+        }
+    }
+
+    /** maxAttempts, callbackWithin, giveUpAfter: each optional, the defaults of {@link WebhookSpec.Retries}. */
+    private static WebhookSpec.Retries retries(YamlNode e, String where) {
+        WebhookSpec.Retries d = WebhookSpec.Retries.DEFAULT;
+        int max = d.maxAttempts();
+        Optional<String> text = e.optString("maxAttempts", "webhooks[].maxAttempts").map(String::trim);
+        if (text.isPresent()) {
+            try {
+                max = Integer.parseInt(text.get());
+            } catch (NumberFormatException ex) {
+                max = -1;
+            }
+            if (max < 1 || max > MAX_ATTEMPTS) {
+                e.problem(e.lineOf("maxAttempts"), where + ": maxAttempts must be a whole number from 1 to "
+                        + MAX_ATTEMPTS);
+                max = d.maxAttempts();
+            }
+        }
+        Duration within = duration(e, "callbackWithin", where, d.callbackWithin(), MIN_CALLBACK_WITHIN,
+                MAX_CALLBACK_WITHIN);
+        Duration giveUp = duration(e, "giveUpAfter", where, d.giveUpAfter(), MIN_GIVE_UP, MAX_GIVE_UP);
+        if (within.compareTo(giveUp) > 0) {
+            e.problem(e.lineOf(e.keys().contains("callbackWithin") ? "callbackWithin" : "giveUpAfter"), where
+                    + ": callbackWithin must not be longer than giveUpAfter (the job would never be sent again)");
+        }
+        return new WebhookSpec.Retries(max, within, giveUp);
+    }
+
+    /** An optional ISO-8601 duration within [min, max]; the default when absent or wrong (with a problem). */
+    private static Duration duration(YamlNode e, String key, String where, Duration dflt, Duration min,
+            Duration max) {
+        Optional<String> text = e.optString(key, "webhooks[]." + key).map(String::trim);
+        if (text.isEmpty()) {
+            return dflt;
+        }
+        Duration d;
+        try {
+            d = Duration.parse(text.get());
+        } catch (DateTimeParseException ex) {
+            e.problem(e.lineOf(key), where + ": " + key + " '" + text.get()
+                    + "' is not an ISO-8601 duration such as " + dflt);
+            return dflt;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            e.problem(e.lineOf(key), where + ": " + key + " must be between " + min + " and " + max);
+            return dflt;
+        }
+        return d;
+    }
+
+    /**
+     * A system's giveUpAfter against the app's deletion deadline: at most half of it, so that a part Himoya gave
+     * up on reaches a person with at least half of the legal time left (the deadline runs from receipt,
+     * DeletionService; e.g. KG's 7 days, Law No. 58 Art. 17). Months count as 28 days, the shortest.
+     */
+    static void checkAgainstDeadline(String file, List<WebhookSpec> specs, java.time.Period deadline,
+            List<MapProblem> problems) {
+        Duration legal = Duration.ofDays(deadline.getYears() * 365L + deadline.getMonths() * 28L + deadline.getDays());
+        for (WebhookSpec w : specs) {
+            if (w.retries().giveUpAfter().multipliedBy(2).compareTo(legal) > 0) {
+                problems.add(new MapProblem(file, w.line(), "webhook " + w.name() + ": giveUpAfter "
+                        + w.retries().giveUpAfter() + " is more than half of the app's deletion deadline " + deadline
+                        + "; a person must have the other half to settle the system's part"));
+            }
         }
     }
 

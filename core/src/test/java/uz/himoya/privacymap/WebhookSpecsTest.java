@@ -151,6 +151,63 @@ class WebhookSpecsTest {
     }
 
     @Test
+    void shouldReadTheRetryLimits_orTheirDefaults_whenTheyAreLeftOut() {
+        // Arrange
+        String given = entry("url: https://crm.example/jobs\n    maxAttempts: 3\n    callbackWithin: PT1H\n"
+                + "    giveUpAfter: PT12H");
+        String leftOut = entry("url: https://crm.example/jobs");
+
+        // Act
+        WebhookSpec.Retries read = WebhookSpecs.parse(FILE, given, false).get(0).retries();
+        WebhookSpec.Retries defaults = WebhookSpecs.parse(FILE, leftOut, false).get(0).retries();
+
+        // Assert
+        assertThat(read).isEqualTo(new WebhookSpec.Retries(3, Duration.ofHours(1), Duration.ofHours(12)));
+        assertThat(defaults).isEqualTo(WebhookSpec.Retries.DEFAULT)
+                .isEqualTo(new WebhookSpec.Retries(12, Duration.ofHours(24), Duration.ofDays(3)));
+    }
+
+    @Test
+    void shouldReportEachBadRetryLimit_withItsLine() {
+        assertThat(problems(entry("url: https://crm.example/jobs\n    maxAttempts: 0"))).containsExactly(
+                "5: webhook crm: maxAttempts must be a whole number from 1 to 50");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    maxAttempts: 51"))).containsExactly(
+                "5: webhook crm: maxAttempts must be a whole number from 1 to 50");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    maxAttempts: many"))).containsExactly(
+                "5: webhook crm: maxAttempts must be a whole number from 1 to 50");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    maxAttempts: [3]"))).containsExactly(
+                "5: 'webhooks[].maxAttempts' must be a single value");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    callbackWithin: PT1M"))).containsExactly(
+                "5: webhook crm: callbackWithin must be between PT5M and PT48H");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    callbackWithin: 1h"))).containsExactly(
+                "5: webhook crm: callbackWithin '1h' is not an ISO-8601 duration such as PT24H");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    giveUpAfter: P8D"))).containsExactly(
+                "5: webhook crm: giveUpAfter must be between PT1H and PT168H");
+        assertThat(problems(entry("url: https://crm.example/jobs\n    callbackWithin: PT6H\n"
+                + "    giveUpAfter: PT2H"))).containsExactly(
+                "5: webhook crm: callbackWithin must not be longer than giveUpAfter (the job would never be sent"
+                        + " again)");
+    }
+
+    @Test
+    void shouldRefuseAGiveUpAge_overHalfTheAppsDeletionDeadline() {
+        // Arrange: KG's 7 days leave 3.5 days; a month counts as its shortest, 28 days
+        List<MapProblem> problems = new ArrayList<>();
+        List<WebhookSpec> specs = WebhookSpecs.parse(FILE, entry("url: https://crm.example/jobs\n"
+                + "    giveUpAfter: P4D"), false);
+
+        // Act
+        WebhookSpecs.checkAgainstDeadline(FILE, specs, java.time.Period.ofDays(7), problems);
+        WebhookSpecs.checkAgainstDeadline(FILE, specs, java.time.Period.ofDays(8), problems);
+        WebhookSpecs.checkAgainstDeadline(FILE, specs, java.time.Period.ofMonths(1), problems);
+
+        // Assert
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "2: webhook crm: giveUpAfter PT96H is more than half of the app's deletion deadline P7D; a person must"
+                        + " have the other half to settle the system's part");
+    }
+
+    @Test
     void shouldReportIdentifiers_whenTheyAreNotASetOfIdAndEmailWithId() {
         assertThat(problems(entry("url: https://crm.example/jobs\n    identifiers: email"))).containsExactly(
                 "5: webhook crm: 'identifiers' must be a list such as [id, email]");

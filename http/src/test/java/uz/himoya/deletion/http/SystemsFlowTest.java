@@ -294,25 +294,25 @@ class SystemsFlowTest {
     }
 
     /** Every step and audit event and the requests' states: what a refused callback must leave alone. */
-    private static String state() {
+    static String state() {
         return Himoya.count("SELECT count(*) FROM audit_event") + "|" + Himoya.count("SELECT count(*) FROM"
                 + " deletion_request WHERE status = 'IN_PROGRESS'") + "|" + Himoya.count("SELECT coalesce(sum(hashtext("
                 + "part || status || coalesce(last_error, '') || coalesce(outcome, ''))), 0) FROM deletion_step");
     }
 
-    private static String file(String userId) {
+    static String file(String userId) {
         return given().header("Authorization", KEY).contentType(ContentType.JSON)
                 .body("{\"subject\":{\"id\":\"" + userId + "\"},\"verified\":true}").post("/v1/deletion-requests")
                 .then().statusCode(202).extract().path("id");
     }
 
-    private static JsonPath view(String id) {
+    static JsonPath view(String id) {
         return given().header("Authorization", KEY).get("/v1/deletion-requests/" + id).then().statusCode(200)
                 .extract().jsonPath();
     }
 
     /** Each step as part:status:last_error, in part order. */
-    private static List<String> steps(String id) {
+    static List<String> steps(String id) {
         try (var c = uz.himoya.testing.EmbeddedDatabase.dataSource().getConnection();
                 var ps = c.prepareStatement("SELECT part || ':' || status || ':' || coalesce(last_error, '')"
                         + " FROM deletion_step WHERE request_id = ?::uuid ORDER BY part")) {
@@ -329,7 +329,7 @@ class SystemsFlowTest {
         }
     }
 
-    private static byte[] callbackBody(String id, long rows, String... categories) {
+    static byte[] callbackBody(String id, long rows, String... categories) {
         return ("{\"requestId\":\"" + id + "\",\"status\":\"done\",\"rows\":" + rows + ",\"categories\":["
                 + String.join(",", java.util.Arrays.stream(categories).map(c -> "\"" + c + "\"").toList()) + "]}")
                 .getBytes(UTF_8);
@@ -340,7 +340,7 @@ class SystemsFlowTest {
         return WebhookSignature.sign(secret(system), body, now);
     }
 
-    private static Response callback(String id, String system, String signature, byte[] body) {
+    static Response callback(String id, String system, String signature, byte[] body) {
         var request = given().contentType(ContentType.JSON).body(body);
         if (signature != null) {
             request.header(WebhookSignature.HEADER, signature);
