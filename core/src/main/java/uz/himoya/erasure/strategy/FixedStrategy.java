@@ -1,10 +1,12 @@
 package uz.himoya.erasure.strategy;
 
-import java.util.List;
 import java.util.Optional;
 import uz.himoya.catalogue.Catalogue;
 
-/** {@code fixed: {value: ...}}: a constant cast to the column's type, for NOT NULL columns of any type. */
+/**
+ * {@code fixed: {value: ...}}: the map's constant, written as a value of the column's type (one the type cannot
+ * hold fails the change), for NOT NULL columns of any type.
+ */
 public record FixedStrategy(String value) implements AnonymizationStrategy {
     public static final String NAME = "fixed";
 
@@ -16,12 +18,5 @@ public record FixedStrategy(String value) implements AnonymizationStrategy {
     @Override
     public Optional<String> incompatibility(Catalogue.Column column) {
         return Optional.empty();
-    }
-
-    @Override
-    public String expression(String quotedColumn, Catalogue.Column column, String pseudonymKey,
-            List<Object> params) {
-        params.add(value);
-        return "CAST(? AS " + column.sqlType() + ")";
     }
 }

@@ -1,13 +1,13 @@
 package uz.himoya.erasure.strategy;
 
-import java.util.List;
 import java.util.Optional;
 import uz.himoya.catalogue.Catalogue;
 
 /**
- * {@code keyed-hash}: sha256(secret || value) in hex, computed inside PostgreSQL. The same value always
- * gives the same pseudonym (counts and joins still work) and it cannot be reversed without Himoya's
- * secret. NULL stays NULL. Text columns only, wide enough for 64 hex characters.
+ * {@code keyed-hash}: sha256(secret || value) in lower-case hex, computed in the store by the change itself (the
+ * value is not read out to be hashed). The same value always gives the same pseudonym, in PostgreSQL and in
+ * MySQL/MariaDB alike (counts and joins still work), and it cannot be reversed without Himoya's secret. NULL stays
+ * NULL. Text columns only, wide enough for 64 hex characters.
  */
 public record KeyedHashStrategy() implements AnonymizationStrategy {
     public static final String NAME = "keyed-hash";
@@ -29,12 +29,5 @@ public record KeyedHashStrategy() implements AnonymizationStrategy {
                     + column.sqlType());
         }
         return Optional.empty();
-    }
-
-    @Override
-    public String expression(String quotedColumn, Catalogue.Column column, String pseudonymKey,
-            List<Object> params) {
-        params.add(pseudonymKey);
-        return "encode(sha256(convert_to(CAST(? AS text) || " + quotedColumn + "::text, 'UTF8')), 'hex')";
     }
 }

@@ -1,6 +1,5 @@
 package uz.himoya.erasure.strategy;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import uz.himoya.catalogue.Catalogue;
@@ -58,16 +57,5 @@ public record KeyedNumberStrategy() implements AnonymizationStrategy {
     /** 2^(bits-1) - 1: the mask that keeps a hash inside the column's positive range. */
     public static String mask(Catalogue.Column column) {
         return bits(column).orElseThrow() == 64 ? "9223372036854775807" : "2147483647";
-    }
-
-    @Override
-    public String expression(String quotedColumn, Catalogue.Column column, String pseudonymKey,
-            List<Object> params) {
-        params.add(pseudonymKey);
-        // The first 16 hex digits of keyed-hash's digest as a bigint (a bit string cast, PostgreSQL's way to read
-        // hex); the mask drops the sign bit, so the result is the same as MySQL's unsigned CONV(...) & mask.
-        String hash = "('x' || substr(encode(sha256(convert_to(CAST(? AS text) || " + quotedColumn
-                + "::text, 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint";
-        return "CAST(-1 - (" + hash + " & " + mask(column) + ") AS " + column.sqlType() + ")";
     }
 }

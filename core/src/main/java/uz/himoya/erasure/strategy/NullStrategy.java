@@ -1,6 +1,5 @@
 package uz.himoya.erasure.strategy;
 
-import java.util.List;
 import java.util.Optional;
 import uz.himoya.catalogue.Catalogue;
 
@@ -17,11 +16,5 @@ public record NullStrategy() implements AnonymizationStrategy {
     public Optional<String> incompatibility(Catalogue.Column column) {
         return column.nullable() ? Optional.empty()
                 : Optional.of("strategy 'null' on NOT NULL column " + column.name() + "; use 'fixed' or 'redact'");
-    }
-
-    @Override
-    public String expression(String quotedColumn, Catalogue.Column column, String pseudonymKey,
-            List<Object> params) {
-        return "NULL";
     }
 }

@@ -1,6 +1,5 @@
 package uz.himoya.erasure.strategy;
 
-import java.util.List;
 import java.util.Optional;
 import uz.himoya.catalogue.Catalogue;
 
@@ -18,12 +17,5 @@ public record RedactStrategy() implements AnonymizationStrategy {
     public Optional<String> incompatibility(Catalogue.Column column) {
         return column.text() ? Optional.empty()
                 : Optional.of("strategy 'redact' needs a text column; " + column.name() + " is " + column.sqlType());
-    }
-
-    @Override
-    public String expression(String quotedColumn, Catalogue.Column column, String pseudonymKey,
-            List<Object> params) {
-        params.add(MARKER);
-        return "CAST(? AS " + column.sqlType() + ")";
     }
 }

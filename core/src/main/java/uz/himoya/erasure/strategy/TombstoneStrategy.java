@@ -1,6 +1,5 @@
 package uz.himoya.erasure.strategy;
 
-import java.util.List;
 import java.util.Optional;
 import uz.himoya.catalogue.Catalogue;
 
@@ -35,13 +34,6 @@ public record TombstoneStrategy(String table, String key) implements Anonymizati
     @Override
     public Optional<String> incompatibility(Catalogue.Column column) {
         return Optional.empty();
-    }
-
-    @Override
-    public String expression(String quotedColumn, Catalogue.Column column, String pseudonymKey,
-            List<Object> params) {
-        params.add(requireKey());
-        return "CAST(? AS " + column.sqlType() + ")";
     }
 
     /** The tombstone's key; only a validated map's strategy has one. */

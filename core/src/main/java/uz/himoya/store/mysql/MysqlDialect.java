@@ -44,7 +44,7 @@ public final class MysqlDialect {
 
     /**
      * The right-hand side of {@code SET column = ...} for a strategy; appends the values it binds. The same
-     * meaning as each strategy's PostgreSQL expression:
+     * meaning as uz.himoya.store.postgres.PostgresDialect#anonymized gives it in PostgreSQL:
      *
      * <ul>
      * <li>null: NULL;</li>
@@ -57,7 +57,7 @@ public final class MysqlDialect {
      * <li>tombstone: the referenced table's tombstone key, bound as it is;</li>
      * <li>keyed-number: the same digest's first 16 hex digits read as an unsigned 64-bit number (CONV works in
      * 64 bits), masked to the column's width less its sign bit and made negative: the number PostgreSQL's
-     * expression gives.</li>
+     * expression (PostgresDialect) gives.</li>
      * </ul>
      *
      * @param qualifiedColumn the column as the statement names it, e.g. t.`phone`

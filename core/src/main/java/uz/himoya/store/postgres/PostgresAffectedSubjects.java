@@ -1,5 +1,7 @@
 package uz.himoya.store.postgres;
 
+import static uz.himoya.store.postgres.PostgresDialect.quote;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import uz.himoya.db.Identifiers;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.store.port.AffectedSubjects;
@@ -50,13 +51,13 @@ public final class PostgresAffectedSubjects implements AffectedSubjects {
         PrivacyMap.Subject s = map.subject();
         this.map = map;
         this.catalogue = catalogue;
-        this.key = "s." + q(s.key());
+        this.key = "s." + quote(s.key());
         this.keyType = catalogue.column(s.table(), s.key()).orElseThrow().sqlType();
         // A NULL key names nobody, and could not be a keyset's cursor.
-        this.from = " FROM " + q(map.subjectStore().schema()) + "." + q(s.table()) + " s WHERE s." + q(s.email())
-                + " IS NOT NULL AND " + key + " IS NOT NULL";
-        this.locale = s.locale().map(l -> "s." + q(l) + "::text").orElse("NULL::text");
-        this.select = "SELECT " + key + ", " + key + "::text, s." + q(s.email()) + "::text, " + locale + from;
+        this.from = " FROM " + quote(map.subjectStore().schema()) + "." + quote(s.table()) + " s WHERE s."
+                + quote(s.email()) + " IS NOT NULL AND " + key + " IS NOT NULL";
+        this.locale = s.locale().map(l -> "s." + quote(l) + "::text").orElse("NULL::text");
+        this.select = "SELECT " + key + ", " + key + "::text, s." + quote(s.email()) + "::text, " + locale + from;
     }
 
     @Override
@@ -179,25 +180,26 @@ public final class PostgresAffectedSubjects implements AffectedSubjects {
                 "not a mapped table"));
         catalogue.column(table.name(), t.timestamp()).filter(Catalogue.Column::temporal).orElseThrow(
                 () -> new IllegalArgumentException("not a temporal column of the table"));
-        String schema = q(map.store(table.store()).schema());
-        StringBuilder sql = new StringBuilder(" AND EXISTS (SELECT 1 FROM " + schema + "." + q(table.name()) + " t");
+        String schema = quote(map.store(table.store()).schema());
+        StringBuilder sql = new StringBuilder(" AND EXISTS (SELECT 1 FROM " + schema + "." + quote(table.name())
+                + " t");
         String alias = "t";
         PrivacyMap.Table child = table;
         int depth = 0;
         while (child.parent().isPresent()) {
             PrivacyMap.Table parent = map.table(child.parent().get()).orElseThrow();
             String p = "p" + (++depth);
-            sql.append(" JOIN ").append(schema).append(".").append(q(parent.name())).append(" ").append(p)
-                    .append(" ON ").append(p).append(".").append(q(child.parentKey())).append(" = ").append(alias)
-                    .append(".").append(q(child.column()));
+            sql.append(" JOIN ").append(schema).append(".").append(quote(parent.name())).append(" ").append(p)
+                    .append(" ON ").append(p).append(".").append(quote(child.parentKey())).append(" = ").append(alias)
+                    .append(".").append(quote(child.column()));
             alias = p;
             child = parent;
         }
-        String top = alias + "." + q(child.column());
+        String top = alias + "." + quote(child.column());
         String topType = catalogue.column(child.name(), child.column()).orElseThrow().sqlType();
         boolean sameType = topType.equals(keyType);
         sql.append(" WHERE ").append(sameType ? top + " = " + key : top + "::text = " + key + "::text")
-                .append(" AND t.").append(q(t.timestamp())).append(" >= ? AND t.").append(q(t.timestamp()))
+                .append(" AND t.").append(quote(t.timestamp())).append(" >= ? AND t.").append(quote(t.timestamp()))
                 .append(" < ?");
         List<Object> params = List.of(Timestamp.from(t.from()), Timestamp.from(t.to()));
         if (sameType && ORDERED_WITHOUT_COLLATION.contains(keyType)) {
@@ -263,9 +265,5 @@ public final class PostgresAffectedSubjects implements AffectedSubjects {
         public void close() throws SQLException {
             snapshot.close();
         }
-    }
-
-    private static String q(String identifier) {
-        return Identifiers.postgres(identifier);
     }
 }

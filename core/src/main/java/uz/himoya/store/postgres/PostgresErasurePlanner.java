@@ -1,5 +1,7 @@
 package uz.himoya.store.postgres;
 
+import static uz.himoya.store.postgres.PostgresDialect.quote;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,21 +54,21 @@ public final class PostgresErasurePlanner {
                 List<String> sets = new ArrayList<>();
                 for (Map.Entry<String, AnonymizationStrategy> e : new java.util.TreeMap<>(a.columns()).entrySet()) {
                     Catalogue.Column column = catalogue.column(t.name(), e.getKey()).orElseThrow();
-                    sets.add(q(e.getKey()) + " = " + e.getValue().expression(q(e.getKey()), column, pseudonymKey,
-                            params));
+                    sets.add(quote(e.getKey()) + " = " + PostgresDialect.anonymized(quote(e.getKey()), e.getValue(),
+                            column, pseudonymKey, params));
                 }
                 // Only the categories of the columns actually overwritten were erased; the rest is kept.
                 List<String> erased = new ArrayList<>(new TreeSet<>(a.columns().keySet().stream()
                         .map(t.categories()::get).filter(c -> c != null).toList()));
                 List<CutLoose> cut = CutLoose.of(map, catalogue, t, a);
-                String change = "UPDATE " + q(schema) + "." + q(t.name()) + " t SET " + String.join(", ", sets);
+                String change = "UPDATE " + quote(schema) + "." + quote(t.name()) + " t SET " + String.join(", ", sets);
                 steps.add(new PostgresErasurePlan.Step(t.name(), t.store(), CutLoose.onlyLinks(cut, a)
                         ? ErasureAction.CUT_LOOSE : ErasureAction.ANONYMIZED,
                         guarded(schema, t, where, change), sameSnapshot(schema, t, where, change),
                         List.copyOf(params), erased, List.copyOf(new TreeSet<>(a.columns().keySet())),
                         Optional.of(a.reason()), ids, cut));
             } else {
-                String change = "DELETE FROM " + q(schema) + "." + q(t.name()) + " t";
+                String change = "DELETE FROM " + quote(schema) + "." + quote(t.name()) + " t";
                 steps.add(new PostgresErasurePlan.Step(t.name(), t.store(), ErasureAction.DELETED,
                         guarded(schema, t, where, change), sameSnapshot(schema, t, where, change),
                         List.of(), categories, List.of(), Optional.empty(), ids, List.of()));
@@ -84,7 +86,7 @@ public final class PostgresErasurePlanner {
      * row the map keeps or does not map at all: a shared address stays. Its tombstone is never among the keys.
      */
     static String referencedWhere(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
-        String schema = q(map.store(t.store()).schema());
+        String schema = quote(map.store(t.store()).schema());
         StringBuilder where = new StringBuilder(reached(catalogue, t));
         for (Catalogue.ForeignKey fk : catalogue.foreignKeys()) {
             if (!fk.referencedTable().equals(t.name())) {
@@ -92,9 +94,9 @@ public final class PostgresErasurePlanner {
             }
             List<String> on = new ArrayList<>();
             for (int i = 0; i < fk.columns().size(); i++) {
-                on.add("r." + q(fk.columns().get(i)) + " = t." + q(fk.referencedColumns().get(i)));
+                on.add("r." + quote(fk.columns().get(i)) + " = t." + quote(fk.referencedColumns().get(i)));
             }
-            where.append(" AND NOT EXISTS (SELECT 1 FROM ").append(schema).append(".").append(q(fk.table()))
+            where.append(" AND NOT EXISTS (SELECT 1 FROM ").append(schema).append(".").append(quote(fk.table()))
                     .append(" r WHERE ").append(String.join(" AND ", on)).append(")");
         }
         return where.toString();
@@ -108,7 +110,7 @@ public final class PostgresErasurePlanner {
     static String reached(Catalogue catalogue, PrivacyMap.Table t) {
         String key = t.referencedBy().get(0).key();
         String type = catalogue.column(t.name(), key).orElseThrow().sqlType();
-        return "t." + q(key) + " = ANY(CAST(CAST(? AS text[]) AS " + type + "[]))";
+        return "t." + quote(key) + " = ANY(CAST(CAST(? AS text[]) AS " + type + "[]))";
     }
 
     /**
@@ -120,23 +122,23 @@ public final class PostgresErasurePlanner {
         List<PostgresErasurePlan.Capture> out = new ArrayList<>();
         for (PrivacyMap.Table t : tables) {
             Catalogue catalogue = catalogues.get(t.store());
-            String schema = q(map.store(t.store()).schema());
+            String schema = quote(map.store(t.store()).schema());
             for (PrivacyMap.Reference r : t.referencedBy()) {
                 PrivacyMap.Table from = map.table(r.table()).orElseThrow();
-                String column = "t." + q(r.column());
+                String column = "t." + quote(r.column());
                 String rows;
                 Optional<String> via = Optional.empty();
                 if (from.referenced()) {
                     String fromKey = from.referencedBy().get(0).key();
-                    rows = "t." + q(fromKey) + " = ANY(CAST(CAST(? AS text[]) AS "
+                    rows = "t." + quote(fromKey) + " = ANY(CAST(CAST(? AS text[]) AS "
                             + catalogue.column(from.name(), fromKey).orElseThrow().sqlType() + "[]))";
                     via = Optional.of(from.name());
                 } else {
                     rows = where(map, catalogue, from);
                 }
                 List<Object> params = new ArrayList<>();
-                String sql = "SELECT " + column + "::text FROM " + schema + "." + q(from.name()) + " t WHERE " + rows
-                        + " AND " + column + " IS NOT NULL";
+                String sql = "SELECT " + column + "::text FROM " + schema + "." + quote(from.name()) + " t WHERE "
+                        + rows + " AND " + column + " IS NOT NULL";
                 if (t.tombstone().isPresent()) {
                     sql += " AND " + column + " <> CAST(? AS " + t.tombstone().get().keyType() + ")";
                     params.add(t.tombstone().get().key());
@@ -164,20 +166,21 @@ public final class PostgresErasurePlanner {
             }
             PrivacyMap.Tombstone ts = t.tombstone().get();
             Catalogue catalogue = catalogues.get(t.store());
-            String target = q(map.store(t.store()).schema()) + "." + q(t.name());
-            List<String> columns = new ArrayList<>(List.of(q(ts.keyColumn())));
+            String target = quote(map.store(t.store()).schema()) + "." + quote(t.name());
+            List<String> columns = new ArrayList<>(List.of(quote(ts.keyColumn())));
             List<String> values = new ArrayList<>(List.of("CAST(? AS " + ts.keyType() + ")"));
             List<Object> params = new ArrayList<>(List.of(ts.key()));
             ts.values().forEach((column, value) -> {
-                columns.add(q(column));
+                columns.add(quote(column));
                 values.add("CAST(? AS " + catalogue.column(t.name(), column).orElseThrow().sqlType() + ")");
                 params.add(value.orElse(null));
             });
+            String key = quote(ts.keyColumn());
             out.add(new PostgresErasurePlan.Tombstone(t.name(), t.store(), "INSERT INTO " + target + " ("
                     + String.join(", ", columns) + ") OVERRIDING SYSTEM VALUE VALUES (" + String.join(", ", values)
-                    + ") ON CONFLICT (" + q(ts.keyColumn()) + ") DO NOTHING", java.util.Collections.unmodifiableList(
-                            params), "SELECT count(*) FROM " + target + " WHERE " + q(ts.keyColumn()) + " = CAST(? AS "
-                                    + ts.keyType() + ")", ts.key()));
+                    + ") ON CONFLICT (" + key + ") DO NOTHING", java.util.Collections.unmodifiableList(params),
+                    "SELECT count(*) FROM " + target + " WHERE " + key + " = CAST(? AS " + ts.keyType() + ")",
+                    ts.key()));
         }
         return List.copyOf(out);
     }
@@ -193,7 +196,7 @@ public final class PostgresErasurePlanner {
      */
     private static String guarded(String schema, PrivacyMap.Table t, String where, String change) {
         return "WITH changed AS (" + change + " WHERE " + where + " RETURNING 1) SELECT (SELECT count(*) FROM "
-                + q(schema) + "." + q(t.name()) + " t WHERE " + where + "), (SELECT count(*) FROM changed)";
+                + quote(schema) + "." + quote(t.name()) + " t WHERE " + where + "), (SELECT count(*) FROM changed)";
     }
 
     /**
@@ -202,7 +205,7 @@ public final class PostgresErasurePlanner {
      */
     private static PostgresErasurePlan.SameSnapshot sameSnapshot(String schema, PrivacyMap.Table t, String where,
             String change) {
-        String relation = q(schema) + "." + q(t.name());
+        String relation = quote(schema) + "." + quote(t.name());
         return new PostgresErasurePlan.SameSnapshot("SELECT count(*) FROM " + relation + " t WHERE " + where + "; "
                 + change
                 + " WHERE " + where, relation);
@@ -216,12 +219,13 @@ public final class PostgresErasurePlanner {
     private static String owned(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t) {
         Catalogue.Column column = catalogue.column(t.name(), t.column()).orElseThrow();
         if (t.parent().isEmpty()) {
-            return q(t.column()) + " = CAST(? AS " + column.sqlType() + ")";
+            return quote(t.column()) + " = CAST(? AS " + column.sqlType() + ")";
         }
         PrivacyMap.Table parent = map.tables().stream().filter(p -> p.name().equals(t.parent().get())).findFirst()
                 .orElseThrow();
-        return q(t.column()) + " IN (SELECT " + q(t.parentKey()) + " FROM " + q(map.store(t.store()).schema()) + "."
-                + q(parent.name()) + " WHERE " + owned(map, catalogue, parent) + ")";
+        return quote(t.column()) + " IN (SELECT " + quote(t.parentKey()) + " FROM "
+                + quote(map.store(t.store()).schema()) + "." + quote(parent.name()) + " WHERE "
+                + owned(map, catalogue, parent) + ")";
     }
 
     /**
@@ -231,17 +235,12 @@ public final class PostgresErasurePlanner {
      */
     public static String subjectKey(PrivacyMap map, PrivacyMap.Table t, String alias) {
         if (t.parent().isEmpty()) {
-            return alias + "." + q(t.column()) + "::text";
+            return alias + "." + quote(t.column()) + "::text";
         }
         PrivacyMap.Table parent = map.table(t.parent().get()).orElseThrow();
         String p = alias + "_p";
-        return "(SELECT " + subjectKey(map, parent, p) + " FROM " + q(map.store(t.store()).schema()) + "."
-                + q(parent.name())
-                + " " + p + " WHERE " + p + "." + q(t.parentKey()) + " = " + alias + "." + q(t.column()) + ")";
-    }
-
-    /** Quotes a PostgreSQL identifier (uz.himoya.db.Identifiers). */
-    public static String q(String identifier) {
-        return uz.himoya.db.Identifiers.postgres(identifier);
+        return "(SELECT " + subjectKey(map, parent, p) + " FROM " + quote(map.store(t.store()).schema()) + "."
+                + quote(parent.name())
+                + " " + p + " WHERE " + p + "." + quote(t.parentKey()) + " = " + alias + "." + quote(t.column()) + ")";
     }
 }

@@ -1,6 +1,6 @@
 package uz.himoya.store.postgres;
 
-import static uz.himoya.store.postgres.PostgresErasurePlanner.q;
+import static uz.himoya.store.postgres.PostgresDialect.quote;
 
 import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
@@ -62,8 +62,8 @@ public final class PostgresRetention {
 
     static PostgresSweepRule compile(PrivacyMap map, Catalogue catalogue, PrivacyMap.Table t, PrivacyMap.Retention r,
             String pseudonymKey) {
-        String target = q(map.store(t.store()).schema()) + "." + q(t.name());
-        String column = "t." + q(r.column());
+        String target = quote(map.store(t.store()).schema()) + "." + quote(t.name());
+        String column = "t." + quote(r.column());
         String columnType = catalogue.column(t.name(), r.column()).orElseThrow().sqlType();
         List<TemporalAmount> cutoffs = new ArrayList<>(List.of(r.keep()));
         StringBuilder filter = new StringBuilder(column + " < CAST(? AS timestamptz)");
@@ -78,8 +78,8 @@ public final class PostgresRetention {
             List<String> sets = new ArrayList<>();
             for (Map.Entry<String, AnonymizationStrategy> e : new TreeMap<>(a.columns()).entrySet()) {
                 Catalogue.Column col = catalogue.column(t.name(), e.getKey()).orElseThrow();
-                done.add(done("t." + q(e.getKey()), e.getValue(), col, filterParams));
-                sets.add(set(q(e.getKey()), e.getValue(), col, pseudonymKey, changeParams));
+                done.add(done("t." + quote(e.getKey()), e.getValue(), col, filterParams));
+                sets.add(set(quote(e.getKey()), e.getValue(), col, pseudonymKey, changeParams));
             }
             filter.append(" AND NOT (").append(String.join(" AND ", done)).append(")");
             change = "UPDATE " + target + " t SET " + String.join(", ", sets);
@@ -105,7 +105,7 @@ public final class PostgresRetention {
             List<TemporalAmount> cutoffs, List<Object> params) {
         for (PrivacyMap.Condition.Check check : r.checks()) {
             if (check instanceof PrivacyMap.Condition.OlderThan o) {
-                filter.append(" AND t.").append(q(o.column())).append(" < CAST(? AS timestamptz)");
+                filter.append(" AND t.").append(quote(o.column())).append(" < CAST(? AS timestamptz)");
                 cutoffs.add(o.period());
             }
         }
@@ -114,13 +114,14 @@ public final class PostgresRetention {
                 case PrivacyMap.Condition.OlderThan o -> {
                     // above
                 }
-                case PrivacyMap.Condition.IsNull n -> filter.append(" AND t.").append(q(n.column())).append(" IS NULL");
+                case PrivacyMap.Condition.IsNull n ->
+                    filter.append(" AND t.").append(quote(n.column())).append(" IS NULL");
                 case PrivacyMap.Condition.OneOf o -> {
                     Catalogue.Column c = catalogue.column(t.name(), o.column()).orElseThrow();
                     String one = ConditionValues.kind(c).orElseThrow() == ConditionValues.Kind.ENUM
                             ? "CAST(? AS " + c.sqlType() + ")"
                             : "?";
-                    filter.append(" AND t.").append(q(o.column())).append(" IN (")
+                    filter.append(" AND t.").append(quote(o.column())).append(" IN (")
                             .append(String.join(", ", Collections.nCopies(o.values().size(), one))).append(")");
                     o.values().forEach(v -> params.add(ConditionValues.value(c, v)));
                 }
@@ -134,7 +135,7 @@ public final class PostgresRetention {
      */
     private static void excludeTombstone(PrivacyMap.Table t, StringBuilder filter, List<Object> filterParams) {
         t.tombstone().ifPresent(ts -> {
-            filter.append(" AND t.").append(q(ts.keyColumn())).append(" <> CAST(? AS ").append(ts.keyType())
+            filter.append(" AND t.").append(quote(ts.keyColumn())).append(" <> CAST(? AS ").append(ts.keyType())
                     .append(")");
             filterParams.add(ts.key());
         });
@@ -166,7 +167,7 @@ public final class PostgresRetention {
     /** SET column = strategy, guarded for keyed-hash so that a pseudonym is never hashed again. */
     static String set(String column, AnonymizationStrategy s, Catalogue.Column c, String pseudonymKey,
             List<Object> params) {
-        String expression = s.expression(column, c, pseudonymKey, params);
+        String expression = PostgresDialect.anonymized(column, s, c, pseudonymKey, params);
         if (s instanceof KeyedHashStrategy) {
             return column + " = CASE WHEN " + column + "::text ~ " + HEX64 + " THEN " + column + " ELSE "
                     + expression + " END";

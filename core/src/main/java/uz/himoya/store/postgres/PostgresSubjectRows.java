@@ -1,6 +1,6 @@
 package uz.himoya.store.postgres;
 
-import static uz.himoya.store.postgres.PostgresErasurePlanner.q;
+import static uz.himoya.store.postgres.PostgresDialect.quote;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -39,7 +39,7 @@ final class PostgresSubjectRows implements SubjectRows {
 
     PostgresSubjectRows(PrivacyMap map, String store, Catalogue catalogue) {
         List<PrivacyMap.Table> tables = map.tablesOf(store);
-        String schema = q(map.store(store).schema());
+        String schema = quote(map.store(store).schema());
         List<Read> out = new ArrayList<>();
         for (PrivacyMap.Table t : tables) {
             List<Column> columns = new ArrayList<>();
@@ -47,12 +47,12 @@ final class PostgresSubjectRows implements SubjectRows {
             for (Map.Entry<String, String> e : new TreeMap<>(t.categories()).entrySet()) {
                 catalogue.column(t.name(), e.getKey()).orElseThrow(); // validated: the map names no other
                 columns.add(new Column(e.getKey(), e.getValue()));
-                select.add("t." + q(e.getKey()));
+                select.add("t." + quote(e.getKey()));
             }
             String where = t.referenced() ? PostgresErasurePlanner.reached(catalogue, t)
                     : PostgresErasurePlanner.where(map, catalogue, t);
             out.add(new Read(new Table(t.name(), columns), "SELECT " + (select.isEmpty() ? "1" : String.join(", ",
-                    select)) + " FROM " + schema + "." + q(t.name()) + " t WHERE " + where, t.referenced()));
+                    select)) + " FROM " + schema + "." + quote(t.name()) + " t WHERE " + where, t.referenced()));
         }
         this.reads = List.copyOf(out);
         this.captures = PostgresErasurePlanner.captures(map, tables, Map.of(store, catalogue));

@@ -1,5 +1,7 @@
 package uz.himoya.store.postgres;
 
+import static uz.himoya.store.postgres.PostgresDialect.quote;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,13 +29,13 @@ public final class PostgresSubjects implements SubjectFinder {
     public PostgresSubjects(PrivacyMap map, Catalogue catalogue) {
         PrivacyMap.Subject s = map.subject();
         this.keyType = catalogue.column(s.table(), s.key()).orElseThrow().sqlType();
-        this.keyColumn = q(s.key());
-        this.emailColumn = q(s.email());
-        this.select = "SELECT " + q(s.key()) + "::text, " + q(s.email()) + "::text, "
-                + s.locale().map(l -> q(l) + "::text").orElse("NULL") + " FROM " + q(map.subjectStore().schema()) + "."
-                + q(s.table()) + " WHERE ";
+        this.keyColumn = quote(s.key());
+        this.emailColumn = quote(s.email());
+        this.select = "SELECT " + quote(s.key()) + "::text, " + quote(s.email()) + "::text, "
+                + s.locale().map(l -> quote(l) + "::text").orElse("NULL") + " FROM "
+                + quote(map.subjectStore().schema()) + "." + quote(s.table()) + " WHERE ";
         this.tombstone = map.subjectTombstone().map(PrivacyMap.Tombstone::key);
-        this.notTombstone = map.subjectTombstone().map(t -> " AND " + q(t.keyColumn()) + " <> CAST(? AS "
+        this.notTombstone = map.subjectTombstone().map(t -> " AND " + quote(t.keyColumn()) + " <> CAST(? AS "
                 + t.keyType() + ")").orElse("");
     }
 
@@ -76,9 +78,5 @@ public final class PostgresSubjects implements SubjectFinder {
                 return rs.next() ? Optional.empty() : Optional.of(s);
             }
         }
-    }
-
-    private static String q(String identifier) {
-        return uz.himoya.db.Identifiers.postgres(identifier);
     }
 }

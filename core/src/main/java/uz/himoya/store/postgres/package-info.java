@@ -4,6 +4,9 @@
  *
  * <ul>
  * <li>{@link uz.himoya.store.postgres.PostgresStoreDialect}: the dialect, as StoreDialects picks it.</li>
+ * <li>{@link uz.himoya.store.postgres.PostgresDialect}: identifier quoting, and the anonymization strategies of
+ * uz.himoya.erasure.strategy as SQL expressions (one exhaustive switch, as MysqlDialect's for MySQL/MariaDB),
+ * which the erasure planner and retention both write with.</li>
  * <li>{@link uz.himoya.store.postgres.PostgresErasurePlanner} turns a map into a
  * {@link uz.himoya.store.postgres.PostgresErasurePlan}, one guarded statement per table, which
  * {@link uz.himoya.store.postgres.PostgresErasureExecutor} runs for one subject.</li>
