@@ -45,7 +45,9 @@ import uz.himoya.problem.Problem;
  * types, NUL characters (PostgreSQL cannot store them) and lone UTF-16 surrogates (two different
  * ones would become the same UTF-8 text, so two subjects the same request).</li>
  * </ul>
- * Messages name the field and the rule, never the value sent.
+ * Messages name the field and the rule, never the value sent. A component typed {@code JsonNode} takes any
+ * value as it comes (its strings checked as above), for a part whose free shape its own reader judges, such as
+ * the fields a webhook system reports of a subject (uz.himoya.webhook.SubjectData).
  *
  * <pre>{@code
  * record Hold(Subject subject, String reason) {}
@@ -227,6 +229,10 @@ public final class StrictJson {
     private static Object bind(JsonNode n, Type type, String path, boolean numberAsText,
             List<Problem.FieldError> errors) {
         Class<?> raw = raw(type);
+        if (raw == JsonNode.class) {
+            // Its text was checked with the whole tree (checkText); its shape is its reader's to judge.
+            return n;
+        }
         if (raw.isRecord()) {
             return record(n, raw, path, errors);
         }

@@ -25,6 +25,15 @@ import uz.himoya.problem.Problem;
  * path, so without it a callback captured for one request could be replayed, inside the window, onto
  * another request of the same system and close it unerased.
  *
+ * <p>An access job's callback comes the same way, its done body carrying the system's data for the subject in
+ * the format of {@link SubjectData} (one parser for it, whether it comes in a 200 or here):
+ * <pre>{@code
+ * {"requestId":"<uuid>","status":"done","records":[{"category":"contact.name","fields":{"name":"..."}}]}
+ * {"requestId":"<uuid>","status":"failed","code":"subject-unknown"}
+ * }</pre>
+ * {@link #verifyAccess} reads it. No route takes it yet: the access workflow (issue 13) will, and will tell an
+ * access callback from an erasure's by the request its path names.
+ *
  * <pre>{@code
  * Callbacks.Target target = Callbacks.target(path);                       // which request, which webhook
  * String secret = secretOf(app, target.webhook());
@@ -41,6 +50,8 @@ public final class Callbacks {
     private static final Pattern CODE = Pattern.compile("[a-z0-9-]{1,40}");
     private static final String SHAPES = "The body must be {\"requestId\", \"status\": \"done\", \"rows\", "
             + "\"categories\"} or {\"requestId\", \"status\": \"failed\", \"code\"}.";
+    private static final String ACCESS_SHAPES = "The body must be {\"requestId\", \"status\": \"done\", "
+            + "\"records\"} or {\"requestId\", \"status\": \"failed\", \"code\"}.";
 
     /** The request and webhook a callback path names. */
     public record Target(UUID requestId, String webhook) {
@@ -55,8 +66,12 @@ public final class Callbacks {
         }
 
         /** code: the system's own short reason, [a-z0-9-]{1,40}. */
-        record Failed(String code) implements Outcome {
+        record Failed(String code) implements Outcome, AccessOutcome {
         }
+    }
+
+    /** What a system reports for an access job: its data for the subject, or that it failed. */
+    public sealed interface AccessOutcome permits SubjectData, Outcome.Failed {
     }
 
     /**
@@ -73,8 +88,17 @@ public final class Callbacks {
         }
     }
 
+    /** A body that names its request, to be matched with the path's. */
+    private interface Addressed {
+        UUID requestId();
+    }
+
     private record Body(UUID requestId, String status, Optional<Long> rows, Optional<List<String>> categories,
-            Optional<String> code) {
+            Optional<String> code) implements Addressed {
+    }
+
+    private record AccessBody(UUID requestId, String status, Optional<List<SubjectData.Wire>> records,
+            Optional<String> code) implements Addressed {
     }
 
     private Callbacks() {
@@ -102,6 +126,48 @@ public final class Callbacks {
      */
     public static Outcome verify(String secret, Target target, String signature, byte[] body, Instant now,
             Duration window) {
+        Body b = authentic(secret, target, signature, body, now, window, Body.class, SHAPES);
+        return switch (b.status()) {
+            case "done" -> {
+                if (b.rows().isEmpty() || b.categories().isEmpty() || b.code().isPresent() || b.rows().get() < 0
+                        || !validCategories(b.categories().get())) {
+                    throw body("A done callback has rows (0 or more) and categories (distinct data categories of "
+                            + "the privacy map), and no code.");
+                }
+                yield new Outcome.Done(b.rows().get(), b.categories().get());
+            }
+            case "failed" -> failed(b.code(), b.rows().isPresent() || b.categories().isPresent(),
+                    "rows or categories");
+            default -> throw body(SHAPES);
+        };
+    }
+
+    /**
+     * An access job's callback, checked as {@link #verify(String, Target, String, byte[], Instant)} checks an
+     * erasure's: the signature first, within the 5-minute window, then the body, whose records are
+     * {@link SubjectData}'s format.
+     *
+     * @throws Rejected callback-signature, callback-stale or callback-body
+     */
+    public static AccessOutcome verifyAccess(String secret, Target target, String signature, byte[] body,
+            Instant now) {
+        AccessBody b = authentic(secret, target, signature, body, now, WebhookSignature.DEFAULT_WINDOW,
+                AccessBody.class, ACCESS_SHAPES);
+        return switch (b.status()) {
+            case "done" -> {
+                Optional<SubjectData> data = b.code().isPresent() ? Optional.empty()
+                        : b.records().flatMap(SubjectData::of);
+                yield data.orElseThrow(() -> body("A done access callback has records in the format of "
+                        + "docs/privacy-map.md (\"Access jobs\"), and no code."));
+            }
+            case "failed" -> failed(b.code(), b.records().isPresent(), "records");
+            default -> throw body(ACCESS_SHAPES);
+        };
+    }
+
+    /** The signature, then the body as shape, then its request against the path's. */
+    private static <B extends Addressed> B authentic(String secret, Target target, String signature, byte[] body,
+            Instant now, Duration window, Class<B> shape, String shapes) {
         if (body == null || body.length > MAX_BODY_BYTES) {
             throw body("The body must be at most " + MAX_BODY_BYTES + " bytes.");
         }
@@ -114,34 +180,24 @@ public final class Callbacks {
             }
             throw new Rejected(401, "callback-signature", "Bad callback signature", e.getMessage());
         }
-        Body b;
+        B b;
         try {
-            b = StrictJson.read(body, Body.class);
+            b = StrictJson.read(body, shape);
         } catch (Problem p) {
-            throw body(SHAPES);
+            throw body(shapes);
         }
         if (!b.requestId().equals(target.requestId())) {
             throw body("The body's requestId is not the request of the callback path.");
         }
-        return switch (b.status()) {
-            case "done" -> {
-                if (b.rows().isEmpty() || b.categories().isEmpty() || b.code().isPresent() || b.rows().get() < 0
-                        || !validCategories(b.categories().get())) {
-                    throw body("A done callback has rows (0 or more) and categories (distinct data categories of "
-                            + "the privacy map), and no code.");
-                }
-                yield new Outcome.Done(b.rows().get(), b.categories().get());
-            }
-            case "failed" -> {
-                if (b.code().isEmpty() || !CODE.matcher(b.code().get()).matches() || b.rows().isPresent()
-                        || b.categories().isPresent()) {
-                    throw body("A failed callback has a code matching " + CODE.pattern() + ", and no rows or "
-                            + "categories.");
-                }
-                yield new Outcome.Failed(b.code().get());
-            }
-            default -> throw body(SHAPES);
-        };
+        return b;
+    }
+
+    /** A failed callback of either kind: the system's code, and none of the done members (named by others). */
+    private static Outcome.Failed failed(Optional<String> code, boolean doneMembers, String others) {
+        if (code.isEmpty() || !CODE.matcher(code.get()).matches() || doneMembers) {
+            throw body("A failed callback has a code matching " + CODE.pattern() + ", and no " + others + ".");
+        }
+        return new Outcome.Failed(code.get());
     }
 
     /** A result's categories, from a 200 reply or a callback: distinct data categories of the privacy map. */

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import uz.himoya.json.StrictJson;
@@ -45,6 +46,9 @@ import uz.himoya.net.TargetPolicy;
  * </ol>
  * A 4xx is final, except 408 and 429, which say "later" rather than "never"; 5xx, timeouts and
  * connection errors are retried by the caller ({@link Backoff}).
+ *
+ * <p>{@link #send} makes an erasure job's attempt; an access job's goes the same way through
+ * {@link WebhookSubjectData}, which differs only in how it reads a 200's body.
  */
 public final class WebhookClient {
     /** Looks a host name up; the system's DNS in production, a fixed table in tests. */
@@ -57,9 +61,30 @@ public final class WebhookClient {
 
     public static final int DEFAULT_MAX_REPLY_BYTES = 64 * 1024;
     private static final String USER_AGENT = "Himoya-Webhook/1";
+    /** A 200 whose body is not a result of the job's kind, or is over the cap. */
+    private static final String BAD_REPLY = "webhook-bad-reply";
 
     /** The 200 body: how many rows the system erased and the data categories they held. */
     private record DoneBody(long rows, List<String> categories) {
+    }
+
+    /** What one attempt came to before a 200's body is read: that body (within the cap), or an answer. */
+    private record Exchange(byte[] body, Reply.NoResult answer) {
+        static Exchange ok(byte[] body) {
+            return new Exchange(body, null);
+        }
+
+        static Exchange answer(Reply.NoResult answer) {
+            return new Exchange(null, answer);
+        }
+
+        static Exchange retry(String code) {
+            return answer(new Reply.Retry(code));
+        }
+
+        static Exchange failed(String code) {
+            return answer(new Reply.Failed(code));
+        }
     }
 
     private final SSLContext sslContext;
@@ -95,34 +120,56 @@ public final class WebhookClient {
      * @throws IllegalArgumentException when the system does not take the job's kind (a caller's bug)
      */
     public Reply send(WebhookSpec spec, String secret, WebhookJob job, Instant now) {
+        return attempt(spec, secret, job, now, WebhookClient::done, answer -> answer);
+    }
+
+    /**
+     * One attempt at a job of any kind: everything but reading a 200's body, which result does (empty: not a
+     * result of the job's kind, {@code webhook-bad-reply}, as is a body over the cap). Every other answer
+     * goes through answer unchanged, so each kind maps statuses, transport failures and refused targets with
+     * the same codes.
+     *
+     * @throws IllegalArgumentException when the system does not take the job's kind, before anything is sent
+     */
+    <R> R attempt(WebhookSpec spec, String secret, WebhookJob job, Instant now,
+            Function<byte[], Optional<? extends R>> result, Function<Reply.NoResult, ? extends R> answer) {
         if (!spec.takes(job.kind())) {
             throw new IllegalArgumentException("webhook " + spec.name() + " does not take " + job.kind().wire());
         }
+        Exchange e = deliver(spec, secret, job, now);
+        if (e.answer() != null) {
+            return answer.apply(e.answer());
+        }
+        Optional<? extends R> r = result.apply(e.body());
+        return r.isPresent() ? r.get() : answer.apply(new Reply.Failed(BAD_REPLY));
+    }
+
+    private Exchange deliver(WebhookSpec spec, String secret, WebhookJob job, Instant now) {
         long deadline = System.nanoTime() + spec.timeout().toNanos();
         URI url = spec.url();
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         boolean tls = scheme.equals("https");
         if (!tls && !(localRun && scheme.equals("http"))) {
-            return new Reply.Failed("webhook-not-https");
+            return Exchange.failed("webhook-not-https");
         }
         if (url.getHost() == null || url.getHost().isEmpty()) {
             // Never hand a missing host to the resolver: InetAddress reads null as loopback.
-            return new Reply.Failed("webhook-bad-url");
+            return Exchange.failed("webhook-bad-url");
         }
         List<InetAddress> addresses;
         try {
             addresses = resolve(url.getHost(), deadline);
         } catch (TimeoutException e) {
-            return new Reply.Retry("webhook-timeout");
+            return Exchange.retry("webhook-timeout");
         } catch (UnknownHostException e) {
-            return new Reply.Retry("webhook-unreachable");
+            return Exchange.retry("webhook-unreachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Reply.Retry("webhook-interrupted");
+            return Exchange.retry("webhook-interrupted");
         }
         if (addresses.isEmpty() || !addresses.stream().allMatch(a -> TargetPolicy.allowed(a, spec.allowPrivate(),
                 localRun))) {
-            return new Reply.Failed("webhook-private-address");
+            return Exchange.failed("webhook-private-address");
         }
         byte[] body = job.body();
         String signature = WebhookSignature.sign(secret, body, now);
@@ -130,11 +177,11 @@ public final class WebhookClient {
         try (PinnedTunnel tunnel = new PinnedTunnel(tls, url.getHost() + ":" + port, addresses, port, deadline)) {
             return exchange(spec, url, body, signature, tunnel, deadline);
         } catch (IOException e) {
-            return new Reply.Retry("webhook-unreachable"); // no loopback port to tunnel through
+            return Exchange.retry("webhook-unreachable"); // no loopback port to tunnel through
         }
     }
 
-    private Reply exchange(WebhookSpec spec, URI url, byte[] body, String signature, PinnedTunnel tunnel,
+    private Exchange exchange(WebhookSpec spec, URI url, byte[] body, String signature, PinnedTunnel tunnel,
             long deadline) {
         HttpClient http = HttpClient.newBuilder()
                 .proxy(ProxySelector.of(tunnel.address()))
@@ -155,12 +202,12 @@ public final class WebhookClient {
         try {
             return judge(reply.get(remainingNanos(deadline), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
-            return new Reply.Retry("webhook-timeout");
+            return Exchange.retry("webhook-timeout");
         } catch (ExecutionException e) {
             return failure(e.getCause(), tunnel);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Reply.Retry("webhook-interrupted");
+            return Exchange.retry("webhook-interrupted");
         } finally {
             reply.cancel(true);
             http.shutdownNow();
@@ -168,47 +215,45 @@ public final class WebhookClient {
         }
     }
 
-    private Reply judge(HttpResponse<CappedBody.Result> r) {
+    private static Exchange judge(HttpResponse<CappedBody.Result> r) {
         int status = r.statusCode();
         if (status == 200) {
-            return done(r.body());
+            return r.body().tooLarge() ? Exchange.failed(BAD_REPLY) : Exchange.ok(r.body().bytes());
         }
         if (status == 202) {
-            return new Reply.Accepted();
+            return Exchange.answer(new Reply.Accepted());
         }
         if (status >= 300 && status < 400) {
-            return new Reply.Failed("webhook-redirect");
+            return Exchange.failed("webhook-redirect");
         }
         if ((status >= 500 && status < 600) || status == 408 || status == 429) {
-            return new Reply.Retry("webhook-" + status);
+            return Exchange.retry("webhook-" + status);
         }
-        return new Reply.Failed(status >= 100 && status < 600 ? "webhook-" + status : "webhook-bad-reply");
+        return Exchange.failed(status >= 100 && status < 600 ? "webhook-" + status : BAD_REPLY);
     }
 
-    private static Reply done(CappedBody.Result body) {
-        Optional<DoneBody> parsed = Optional.empty();
-        if (!body.tooLarge()) {
-            try {
-                parsed = Optional.of(StrictJson.read(body.bytes(), DoneBody.class));
-            } catch (Problem p) {
-                // The problem would name fields only, but the reply is judged, not described: one code.
-            }
+    /** An erasure's 200 body as its result; empty when it is not exactly {@link DoneBody}. */
+    private static Optional<Reply> done(byte[] body) {
+        try {
+            DoneBody d = StrictJson.read(body, DoneBody.class);
+            return d.rows() >= 0 && Callbacks.validCategories(d.categories())
+                    ? Optional.of(new Reply.Done(d.rows(), d.categories())) : Optional.empty();
+        } catch (Problem p) {
+            // The problem would name fields only, but the reply is judged, not described: one code.
+            return Optional.empty();
         }
-        return parsed.filter(d -> d.rows() >= 0 && Callbacks.validCategories(d.categories()))
-                .<Reply>map(d -> new Reply.Done(d.rows(), d.categories()))
-                .orElse(new Reply.Failed("webhook-bad-reply"));
     }
 
-    private static Reply failure(Throwable cause, PinnedTunnel tunnel) {
+    private static Exchange failure(Throwable cause, PinnedTunnel tunnel) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof HttpTimeoutException) {
-                return new Reply.Retry("webhook-timeout");
+                return Exchange.retry("webhook-timeout");
             }
             if (t instanceof SSLException) {
-                return new Reply.Retry("webhook-tls");
+                return Exchange.retry("webhook-tls");
             }
         }
-        return new Reply.Retry(tunnel.failure().orElse("webhook-unreachable"));
+        return Exchange.retry(tunnel.failure().orElse("webhook-unreachable"));
     }
 
     private List<InetAddress> resolve(String host, long deadline)

@@ -9,9 +9,14 @@
  * <li>{@link uz.himoya.webhook.WebhookClient} makes one attempt (address checks by
  * {@link uz.himoya.net.TargetPolicy}, pinned connection, no redirects, capped reply) and answers a
  * {@link uz.himoya.webhook.Reply}; {@link uz.himoya.webhook.Backoff} spaces the retries;</li>
- * <li>{@link uz.himoya.webhook.Callbacks} verifies a system's later answer to a 202.</li>
+ * <li>{@link uz.himoya.webhook.Callbacks} verifies a system's later answer to a 202;</li>
+ * <li>{@link uz.himoya.webhook.WebhookSubjectData} reads a subject's data from a system with an access job, the
+ * same attempt with its own result ({@link uz.himoya.webhook.SubjectData}, one parser for the 200 and the
+ * callback, {@link uz.himoya.webhook.Callbacks#verifyAccess}): the webhook side of the store ports'
+ * "read a subject's rows" ({@code uz.himoya.store.port.SubjectRows} for SQL stores).</li>
  * </ul>
- * The deletion workflow drives them (uz.himoya.deletion.SystemSteps, SystemCallbacks). Nothing here logs:
- * replies and callbacks may hold personal data, and codes say enough.
+ * The deletion workflow drives the erasure jobs (uz.himoya.deletion.SystemSteps, SystemCallbacks); the access
+ * workflow (issue 13) will drive the access jobs, route their callbacks and retry them, none of which is
+ * wired yet. Nothing here logs: replies and callbacks may hold personal data, and codes say enough.
  */
 package uz.himoya.webhook;

@@ -3,6 +3,7 @@ package uz.himoya.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +18,9 @@ import uz.himoya.retention.Continuation;
 /** The one strict decoder, and the queue messages it reads. */
 class StrictJsonTest {
     record Body(String name, Optional<Boolean> flag) {
+    }
+
+    record Free(String name, JsonNode rest) {
     }
 
     static Problem problem(Runnable r) {
@@ -68,6 +72,19 @@ class StrictJsonTest {
         assertThat(problem(() -> StrictJson.read("{\"name\":\"x-\\ud800\"}", Body.class)).errors())
                 .extracting(Problem.FieldError::field).containsExactly("name");
         assertThat(StrictJson.read("{\"name\":\"\\ud83d\\ude00\"}", Body.class).name()).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
+    void shouldHandAJsonNodeComponentOverAsItCame_whileCheckingItsTextAndPresence() {
+        // Act
+        Free free = StrictJson.read("{\"name\":\"a\",\"rest\":{\"x\":[1,true,null]}}", Free.class);
+
+        // Assert
+        assertThat(free.rest().toString()).isEqualTo("{\"x\":[1,true,null]}");
+        assertThat(problem(() -> StrictJson.read("{\"name\":\"a\",\"rest\":{\"x\":\"\\u0000\"}}", Free.class))
+                .errors()).extracting(Problem.FieldError::field).containsExactly("rest.x");
+        assertThat(problem(() -> StrictJson.read("{\"name\":\"a\",\"rest\":null}", Free.class)).errors())
+                .extracting(Problem.FieldError::field).containsExactly("rest");
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,8 @@ class CallbacksTest {
     private static final String ID = "0b6f0c3e-8d2a-4c55-9a57-3f1c2e4d5a6b";
     private static final Target TARGET = new Target(UUID.fromString(ID), "crm");
     private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
+    /** A done callback's start, for the access bodies. */
+    private static final String DONE = "{'requestId':'" + ID + "','status':'done'";
 
     @Test
     void shouldReadRequestAndWebhook_whenPathIsACallbackPath() {
@@ -102,13 +106,7 @@ class CallbacksTest {
             "{'requestId':'" + ID + "','status':'done','status':'failed','code':'x'}",
             "{'requestId':'1d8e4b4e-0000-4000-8000-000000000000','status':'failed','code':'x'}" })
     void shouldRefuseWithCallbackBody_whenBodyIsNotOneOfTheTwoShapes(String text) {
-        byte[] body = json(text);
-        String sig = WebhookSignature.sign(SECRET, body, NOW);
-
-        Rejected r = catchThrowableOfType(Rejected.class, () -> Callbacks.verify(SECRET, TARGET, sig, body, NOW));
-
-        assertThat(r.code()).isEqualTo("callback-body");
-        assertThat(r.status()).isEqualTo(422);
+        refusedBody(text, Callbacks::verify);
     }
 
     @Test
@@ -135,6 +133,75 @@ class CallbacksTest {
                 assertThat(r.getMessage() + r.title() + r.errors()).doesNotContain("canary").doesNotContain(SECRET);
             }
         }
+    }
+
+    @Test
+    void shouldReturnTheSubjectsData_whenASignedDoneAccessCallbackArrives() {
+        // Arrange
+        byte[] body = json("{'requestId':'" + ID + "','status':'done','records':[{'category':'contact.name',"
+                + "'fields':{'first_name':'Dilnoza','vip':true,'orders':7,'note':null}}]}");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("first_name", "Dilnoza");
+        fields.put("vip", true);
+        fields.put("orders", 7);
+        fields.put("note", null);
+
+        // Act
+        Callbacks.AccessOutcome o = Callbacks.verifyAccess(SECRET, TARGET, WebhookSignature.sign(SECRET, body, NOW),
+                body, NOW);
+
+        // Assert
+        assertThat(o).isEqualTo(new SubjectData(List.of(new SubjectData.DataRecord("contact.name", fields))));
+    }
+
+    @Test
+    void shouldReturnFailed_whenASignedFailedAccessCallbackArrives() {
+        byte[] body = json("{'requestId':'" + ID + "','status':'failed','code':'subject-unknown'}");
+
+        assertThat(Callbacks.verifyAccess(SECRET, TARGET, WebhookSignature.sign(SECRET, body, NOW), body, NOW))
+                .isEqualTo(new Outcome.Failed("subject-unknown"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { DONE + "}", DONE + ",'rows':1,'categories':[]}", DONE + ",'records':[],'code':'x'}",
+            DONE + ",'records':{}}",
+            DONE + ",'records':[{'category':'contact.address','fields':{'address':{'city':'Tashkent'}}}]}",
+            DONE + ",'records':[{'category':'contact.shoe-size','fields':{'size':'38'}}]}",
+            DONE + ",'records':[{'category':'device','fields':{'':'x'}}]}",
+            "{'requestId':'" + ID + "','status':'failed','code':'x','records':[]}",
+            "{'requestId':'1d8e4b4e-0000-4000-8000-000000000000','status':'done','records':[]}" })
+    void shouldRefuseWithCallbackBodyEchoingNothing_whenAnAccessBodyIsNotOneOfItsShapes(String text) {
+        Rejected r = refusedBody(text, Callbacks::verifyAccess);
+
+        assertThat(r.getMessage() + r.title() + r.errors()).doesNotContain("Tashkent", "shoe-size", "38");
+    }
+
+    @Test
+    void shouldCheckTheSignatureFirst_whenAnAccessCallbackArrives() {
+        byte[] body = json("{'requestId':'" + ID + "','status':'done','records':[]}");
+
+        Rejected forged = catchThrowableOfType(Rejected.class, () -> Callbacks.verifyAccess(SECRET, TARGET,
+                WebhookSignature.sign("another-secret", body, NOW), body, NOW));
+        Rejected stale = catchThrowableOfType(Rejected.class, () -> Callbacks.verifyAccess(SECRET, TARGET,
+                WebhookSignature.sign(SECRET, body, NOW.minusSeconds(301)), body, NOW));
+
+        assertThat(forged.code()).isEqualTo("callback-signature");
+        assertThat(stale.code()).isEqualTo("callback-stale");
+    }
+
+    /** Callbacks.verify or verifyAccess. */
+    interface Verifier {
+        Object verify(String secret, Target target, String signature, byte[] body, Instant now);
+    }
+
+    /** The body, correctly signed now, is refused by verifier as callback-body 422; the refusal. */
+    private static Rejected refusedBody(String text, Verifier verifier) {
+        byte[] body = json(text);
+        String sig = WebhookSignature.sign(SECRET, body, NOW);
+        Rejected r = catchThrowableOfType(Rejected.class, () -> verifier.verify(SECRET, TARGET, sig, body, NOW));
+        assertThat(r.code()).isEqualTo("callback-body");
+        assertThat(r.status()).isEqualTo(422);
+        return r;
     }
 
     private static byte[] json(String singleQuoted) {

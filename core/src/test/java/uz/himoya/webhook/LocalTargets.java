@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +35,11 @@ final class LocalTargets implements AutoCloseable {
     static final String NAME = "crm.himoya.test";
     static final String SECRET = "crm-secret-value";
     static final String DONE = "{\"rows\":3,\"categories\":[\"contact.email\",\"device\"]}";
+    /** An access job's 200: what the system holds of the subject. */
+    static final String DATA = "{\"records\":["
+            + "{\"category\":\"contact.name\",\"fields\":{\"first_name\":\"Dilnoza\",\"last_name\":\"Karimova\"}},"
+            + "{\"category\":\"financial.amount\",\"fields\":{\"lifetime_value\":1250.5,\"orders\":7,"
+            + "\"vip\":true,\"note\":null}}]}";
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     /** What a route saw of one request. */
@@ -119,6 +125,21 @@ final class LocalTargets implements AutoCloseable {
             case "/empty" -> reply(ex, 200, "");
             case "/big" -> reply(ex, 200, "{\"rows\":1,\"categories\":[],\"pad\":\"" + "x".repeat(70_000) + "\"}");
             case "/accepted" -> reply(ex, 202, "");
+            case "/data" -> reply(ex, 200, DATA);
+            case "/data-none" -> reply(ex, 200, "{\"records\":[]}");
+            case "/data-nested" -> reply(ex, 200, record("contact.address",
+                    "\"address\":{\"city\":\"Tashkent\",\"street\":\"Amir Temur 1\"}"));
+            case "/data-array" -> reply(ex, 200, record("contact.phone", "\"phones\":[\"+998901234567\"]"));
+            case "/data-category" -> reply(ex, 200, record("contact.shoe-size", "\"size\":\"Dilnoza wears 38\""));
+            case "/data-no-fields" -> reply(ex, 200, "{\"records\":[{\"category\":\"contact.name\",\"fields\":{}}]}");
+            case "/data-extra" -> reply(ex, 200, "{\"records\":[{\"category\":\"contact.name\",\"fields\":"
+                    + "{\"first_name\":\"Dilnoza\"},\"source\":\"crm\"}]}");
+            case "/data-malformed" -> reply(ex, 200, "{\"records\":[{\"category\":\"contact.name\",\"fields\":"
+                    + "{\"first_name\":\"Dilnoza\"");
+            case "/data-too-many" -> reply(ex, 200, "{\"records\":[" + String.join(",",
+                    Collections.nCopies(1001, "{\"category\":\"device\",\"fields\":{\"a\":1}}")) + "]}");
+            case "/data-big" -> reply(ex, 200, record("content.free-text",
+                    "\"note\":\"" + "Dilnoza ".repeat(9000) + "\""));
             case "/redirect" -> {
                 ex.getResponseHeaders().add("Location", scheme + "://127.0.0.1:" + port + "/redirect-target");
                 reply(ex, 302, "");
@@ -138,6 +159,11 @@ final class LocalTargets implements AutoCloseable {
             default -> reply(ex, path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 404,
                     "{\"error\":\"a@b.uz not found\"}");
         }
+    }
+
+    /** An access 200 of one record of the category with the fields' members. */
+    private static String record(String category, String members) {
+        return "{\"records\":[{\"category\":\"" + category + "\",\"fields\":{" + members + "}}]}";
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {

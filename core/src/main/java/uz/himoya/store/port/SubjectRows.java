@@ -30,6 +30,9 @@ import java.util.Map;
  *     Map<String, Long> counts = rows.read(c, subject.key(), (table, values) -> write(table, values));
  * }
  * }</pre>
+ *
+ * <p>For webhook systems see {@code uz.himoya.webhook.WebhookSubjectData}: the same question asked with a signed
+ * access job, answered with the system's records (or later, by callback).
  */
 public interface SubjectRows {
 

@@ -18,5 +18,9 @@
  * <li>{@link uz.himoya.store.port.SubjectRows}: a subject's rows in one store, read as the erasure reaches
  * them, streamed in one snapshot ({@link uz.himoya.store.port.RowValues}: the rows as Java values).</li>
  * </ul>
+ * A system the map reaches by webhook rather than SQL is served by {@code uz.himoya.webhook}: erasure by
+ * {@code WebhookClient}, reading a subject's data by {@code WebhookSubjectData} (an access job whose answer is
+ * the system's records, or a 202 and a signed callback later). Named, not linked: the ports do not depend on
+ * the webhook package, nor it on them.
  */
 package uz.himoya.store.port;
