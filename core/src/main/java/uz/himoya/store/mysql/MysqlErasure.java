@@ -44,7 +44,9 @@ import uz.himoya.erasure.ErasureAction;
  * MySQL refuses a subquery on the table a statement changes, and a join lets it walk the parents' indexes
  * from the subject's key down; a multi-table statement changes (and counts) each row of t once even where
  * a parent key repeats. The guard's count names the same rows as a semi-join, {@code t.order_id IN (SELECT
- * p1.id ... FOR UPDATE)}, which counts each row of t once as well and locks the parent rows too.
+ * p1.id ...)}, which counts each row of t once as well: first read from the snapshot, and where that is not
+ * what the change found, again as {@code ... IN (SELECT p1.id ... FOR UPDATE) FOR UPDATE}, which locks the
+ * parent rows too ({@link MysqlRowGuard}).
  *
  * <p>A referenced table ({@code referencedBy}, docs/privacy-map.md) is reached through keys captured before any
  * step runs, and deleted with an anti-join (referencedStep); tombstones are made sure of first of all.
@@ -76,16 +78,27 @@ public final class MysqlErasure {
      * One table's guarded change. Placeholders: count, the subject's key once; change, changeParams and then
      * the subject's key. key says how the subject's key is bound against the column it is compared with. A step
      * on a referenced table (ids: the capture it takes its keys from) has {@value #IDS} where the subject's key
-     * would be, and binds there one placeholder per captured key, each as key says.
+     * would be, and binds there one placeholder per captured key, each as key says. count is the locking count
+     * ({@code FOR UPDATE}); snapshotCount, where present, the same count without a lock, which the guard tries
+     * first ({@link MysqlRowGuard#execute(Connection, PreparedStatement, PreparedStatement, PreparedStatement,
+     * String, String)}).
      */
     public record Step(String table, ErasureAction action, String count, String change, List<Object> changeParams,
             MysqlKey key, List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause,
-            Optional<String> ids, List<CutLoose> cutLoose) {
+            Optional<String> ids, List<CutLoose> cutLoose, Optional<String> snapshotCount) {
         public Step {
             changeParams = java.util.Collections.unmodifiableList(new ArrayList<>(changeParams));
             categories = List.copyOf(categories);
             anonymizedColumns = List.copyOf(anonymizedColumns);
             cutLoose = List.copyOf(cutLoose);
+        }
+
+        /** A step that counts under lock only (a referenced table's, or a test's). */
+        public Step(String table, ErasureAction action, String count, String change, List<Object> changeParams,
+                MysqlKey key, List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause,
+                Optional<String> ids, List<CutLoose> cutLoose) {
+            this(table, action, count, change, changeParams, key, categories, anonymizedColumns, keptBecause, ids,
+                    cutLoose, Optional.empty());
         }
 
         public Step(String table, ErasureAction action, String count, String change, List<Object> changeParams,
@@ -166,7 +179,7 @@ public final class MysqlErasure {
                         "UPDATE " + target + owner.joins() + " SET " + String.join(", ", sets) + " WHERE "
                                 + owner.condition(),
                         params, owner.key(), erased, new ArrayList<>(new TreeSet<>(a.columns().keySet())),
-                        Optional.of(a.reason()), Optional.empty(), cut));
+                        Optional.of(a.reason()), Optional.empty(), cut, Optional.of(owner.snapshotCount(target))));
             } else {
                 // A table that names the subject: a single-table DELETE. MariaDB runs even a one-table multi-table
                 // DELETE on its slower multi-table path (about a tenth more for the statement, measured by
@@ -177,7 +190,7 @@ public final class MysqlErasure {
                         : "DELETE t FROM " + target + owner.joins() + " WHERE " + owner.condition();
                 steps.add(new Step(t.name(), ErasureAction.DELETED, owner.count(target), change, List.of(),
                         owner.key(), new ArrayList<>(new TreeSet<>(t.categories().values())), List.of(),
-                        Optional.empty()));
+                        Optional.empty(), Optional.empty(), List.of(), Optional.of(owner.snapshotCount(target))));
             }
         }
         List<PrivacyMap.Table> tables = map.tablesOf(store);
@@ -363,15 +376,20 @@ public final class MysqlErasure {
             if (ids == null || !ids.isEmpty()) {
                 String marks = ids == null ? "" : String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
                 try (PreparedStatement count = connection.prepareStatement(step.count().replace(IDS, marks));
-                        PreparedStatement change = connection.prepareStatement(step.change().replace(IDS, marks))) {
+                        PreparedStatement change = connection.prepareStatement(step.change().replace(IDS, marks));
+                        PreparedStatement snapshot = step.snapshotCount().isEmpty() ? null
+                                : connection.prepareStatement(step.snapshotCount().get())) {
                     bindKeys(count, 1, step.key(), ids, subjectKey);
+                    if (snapshot != null) {
+                        bindKeys(snapshot, 1, step.key(), ids, subjectKey);
+                    }
                     int i = 1;
                     for (Object p : step.changeParams()) {
                         change.setObject(i++, p);
                     }
                     bindKeys(change, i, step.key(), ids, subjectKey);
-                    rows = MysqlRowGuard.execute(connection, count, change, step.table(), "app=" + plan.appId(),
-                            between);
+                    rows = MysqlRowGuard.execute(connection, snapshot, count, change, step.table(),
+                            "app=" + plan.appId(), between);
                 }
             }
             outcomes.add(new TableOutcome(step.table(), step.action(), rows, step.categories(),
@@ -466,6 +484,11 @@ public final class MysqlErasure {
     record Owner(String joins, String condition, String semiJoin, String reached, MysqlKey key) {
         String count(String target) {
             return "SELECT count(*) FROM " + target + " WHERE " + semiJoin + " FOR UPDATE";
+        }
+
+        /** The same count as a plain read of the transaction's snapshot: no lock, an index-only scan. */
+        String snapshotCount(String target) {
+            return "SELECT count(*) FROM " + target + " WHERE " + reached;
         }
     }
 

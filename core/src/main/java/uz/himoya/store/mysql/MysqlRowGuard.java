@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import org.jboss.logging.Logger;
 import uz.himoya.db.RowGuard;
 
@@ -23,6 +24,14 @@ import uz.himoya.db.RowGuard;
  * ({@link MysqlDialect#requireFoundRows}), so an UPDATE that writes a value equal to the old one counts.</li>
  * </ol>
  *
+ * <p>An erasure step first tries a cheaper count: the same count as a plain read of the transaction's
+ * snapshot, which takes no lock and reads the secondary index alone, then the change, both after a savepoint.
+ * A locking count through a secondary index reads and locks each clustered row as well, which made the guard
+ * cost a fifth to a third of a 10,000-row erasure (bin/bench-erasure-mariadb). The two counts differ only where
+ * another transaction committed a change to the subject's rows since the snapshot (or a planning mistake): the
+ * change is then rolled back to the savepoint and the step runs again as above, under the locking count, so a
+ * busy app's writes make the step slower, never refused. Only a difference under the lock is a violation.
+ *
  * <p>Unequal counts throw {@link RowGuard.Violation} after the change ran: the caller must roll back (MySQL, unlike
  * PostgreSQL, keeps the transaction's earlier statements after a failed one, so this applies to every
  * exception). Each violation is logged once at ERROR with {@code alert=row-guard}, as RowGuard logs its own,
@@ -34,13 +43,14 @@ public final class MysqlRowGuard {
     private MysqlRowGuard() {
     }
 
-    /** Called between the count and the change; for tests that play a concurrent writer there. */
+    /** Called between a count and the change; for tests that play a concurrent writer there. */
     @FunctionalInterface
     interface Between {
-        Between NOTHING = table -> {
+        Between NOTHING = (table, locked) -> {
         };
 
-        void counted(String table) throws SQLException;
+        /** locked: after the locking count; else after the snapshot count tried first. */
+        void counted(String table, boolean locked) throws SQLException;
     }
 
     /**
@@ -52,21 +62,48 @@ public final class MysqlRowGuard {
      */
     public static long execute(Connection c, PreparedStatement count, PreparedStatement change, String table,
             String context) throws SQLException {
-        return execute(c, count, change, table, context, Between.NOTHING);
+        return execute(c, null, count, change, table, context, Between.NOTHING);
     }
 
-    static long execute(Connection c, PreparedStatement count, PreparedStatement change, String table,
-            String context, Between between) throws SQLException {
+    /**
+     * Runs a guarded change that first tries the snapshot count: after a savepoint, snapshot count then change;
+     * where they differ, back to the savepoint, then locking count then change, compared as
+     * {@link #execute(Connection, PreparedStatement, PreparedStatement, String, String)} does.
+     *
+     * @param snapshot the count without a lock, or null to count under the lock only
+     */
+    public static long execute(Connection c, PreparedStatement snapshot, PreparedStatement count,
+            PreparedStatement change, String table, String context) throws SQLException {
+        return execute(c, snapshot, count, change, table, context, Between.NOTHING);
+    }
+
+    static long execute(Connection c, PreparedStatement snapshot, PreparedStatement count, PreparedStatement change,
+            String table, String context, Between between) throws SQLException {
         MysqlDialect.requireTransaction(c);
-        long picked;
+        if (snapshot != null) {
+            // The savepoint is not released: it goes with the transaction, and releasing it would cost a round
+            // trip per table.
+            Savepoint before = c.setSavepoint();
+            long seen = count(snapshot);
+            between.counted(table, false);
+            long changed = change.executeLargeUpdate();
+            if (seen == changed) {
+                return changed;
+            }
+            c.rollback(before); // the change is undone; the locks it took stay, which the recount needs anyway
+        }
+        long picked = count(count);
+        between.counted(table, true);
+        return compare(picked, change, table, context);
+    }
+
+    private static long count(PreparedStatement count) throws SQLException {
         try (ResultSet rs = count.executeQuery()) {
             if (!rs.next()) {
                 throw new IllegalStateException("a guard's count returned no row");
             }
-            picked = rs.getLong(1);
+            return rs.getLong(1);
         }
-        between.counted(table);
-        return compare(picked, change, table, context);
     }
 
     /**

@@ -91,6 +91,11 @@ class MysqlErasureTest {
         assertThat(step("order_items").count()).isEqualTo("SELECT count(*) FROM `demo_kg`.`order_items` AS t"
                 + " WHERE t.`order_id` IN (SELECT p1.`id` FROM `demo_kg`.`orders` AS p1 WHERE p1.`user_id` = ?"
                 + " FOR UPDATE) FOR UPDATE");
+        // The count the guard tries first: the same rows, read from the snapshot without a lock
+        assertThat(step("access_logs").snapshotCount())
+                .contains("SELECT count(*) FROM `demo_kg`.`access_logs` AS t WHERE t.`user_id` = ?");
+        assertThat(step("order_items").snapshotCount()).contains("SELECT count(*) FROM `demo_kg`.`order_items` AS t"
+                + " WHERE t.`order_id` IN (SELECT p1.`id` FROM `demo_kg`.`orders` AS p1 WHERE p1.`user_id` = ?)");
         assertThat(step("CustomerNotes").change())
                 .isEqualTo("DELETE FROM `demo_kg`.`CustomerNotes` WHERE `CustomerId` = ?");
         MysqlErasure.Step orders = step("orders");

@@ -199,8 +199,8 @@ class MysqlReferencesTest {
         // it), so the delete reaches exactly the row counted, in either isolation level
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         List<String> refused = new ArrayList<>();
-        MysqlRowGuard.Between writer = table -> {
-            if (table.equals("address")) {
+        MysqlRowGuard.Between writer = (table, locked) -> {
+            if (table.equals("address")) { // a referenced table: counted under the lock only
                 try (Connection other = EmbeddedMariaDb.connect(Rentals.SCHEMA)) {
                     exec(other, "SET SESSION innodb_lock_wait_timeout = 1");
                     exec(other, "INSERT INTO customer (store_id, first_name, last_name, address_id, create_date)"

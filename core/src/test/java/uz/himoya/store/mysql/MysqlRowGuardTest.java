@@ -50,16 +50,34 @@ class MysqlRowGuardTest {
     }
 
     @Test
+    void shouldCountFromTheSnapshotAlone_whenNobodyWritesTheSubjectsRows() throws SQLException {
+        // Arrange: record which counts ran
+        List<String> counts = new ArrayList<>();
+        MysqlRowGuard.Between recorder = (table, locked) -> counts.add(table + (locked ? ":locked" : ":snapshot"));
+
+        // Act
+        List<TableOutcome> outcomes = MysqlErasure.execute(connection, plan, SUBJECT, recorder);
+        connection.commit();
+
+        // Assert: one snapshot count per table, no lock taken to count, and the receipt's rows are all of them
+        assertThat(counts).hasSize(plan.steps().size()).allSatisfy(c -> assertThat(c).endsWith(":snapshot"));
+        assertThat(outcomes).filteredOn(o -> o.table().equals("access_logs")).singleElement()
+                .satisfies(o -> assertThat(o.rows()).isEqualTo(30));
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isZero();
+    }
+
+    @Test
     void shouldRefuseTheChange_whenAConcurrentInsertSlipsInUnderReadCommitted() throws SQLException {
         // Arrange: READ COMMITTED locks the counted rows but not the gaps between them, so another
-        // transaction can add a row of the subject between the count and the change
+        // transaction can add a row of the subject after each count: after the snapshot count (the step
+        // recounts under the lock) and again after the locking count (which then is a violation)
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         List<String> inserted = new ArrayList<>();
-        MysqlRowGuard.Between writer = table -> {
+        MysqlRowGuard.Between writer = (table, locked) -> {
             if (table.equals("access_logs")) {
                 try (Connection other = EmbeddedMariaDb.connect(DB)) {
                     exec(other, "INSERT INTO access_logs (user_id, page) VALUES (1001, '/late')");
-                    inserted.add(table);
+                    inserted.add(locked ? "locked" : "snapshot");
                 }
             }
         };
@@ -68,31 +86,35 @@ class MysqlRowGuardTest {
         Throwable thrown = catchThrowable(() -> MysqlErasure.execute(connection, plan, SUBJECT, writer));
         connection.rollback();
 
-        // Assert: refused with both counts, no value in the message; the caller's rollback left everything
-        assertThat(inserted).containsExactly("access_logs");
+        // Assert: refused with both counts of the locked try, no value in the message; the caller's rollback
+        // left everything
+        assertThat(inserted).containsExactly("snapshot", "locked");
         assertThat(thrown).isInstanceOfSatisfying(uz.himoya.db.RowGuard.Violation.class, v -> {
             assertThat(v.table()).isEqualTo("access_logs");
-            assertThat(v.picked()).isEqualTo(30);
-            assertThat(v.changed()).isEqualTo(31);
+            assertThat(v.picked()).isEqualTo(31);
+            assertThat(v.changed()).isEqualTo(32);
             assertThat(v.getMessage()).doesNotContain(SUBJECT).contains("access_logs");
         });
         assertThat(uz.himoya.db.RowGuard.CODE).isEqualTo("row-guard");
-        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(31);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(32);
         assertThat(count(connection, "SELECT count(*) FROM users WHERE id = 1001")).isEqualTo(1);
     }
 
     @Test
-    void shouldKeepTheInsertOut_whenTheCountLockedTheGapUnderRepeatableRead() throws SQLException {
-        // Arrange: REPEATABLE READ (InnoDB's default): the count's next-key locks on the user_id index keep
-        // a new row of the subject out until the erasure commits
-        List<String> refused = new ArrayList<>();
-        MysqlRowGuard.Between writer = table -> {
+    void shouldEraseTheNewRowToo_whenItCameAfterTheSnapshotAndTheLockKeepsTheNextOut() throws SQLException {
+        // Arrange: REPEATABLE READ (InnoDB's default). A row of the subject committed after the snapshot makes
+        // the change find one row more than the snapshot count: the step goes back to its savepoint and
+        // recounts under the lock, whose next-key locks on the user_id index keep a further row out until
+        // the erasure commits
+        List<String> done = new ArrayList<>();
+        MysqlRowGuard.Between writer = (table, locked) -> {
             if (table.equals("access_logs")) {
                 try (Connection other = EmbeddedMariaDb.connect(DB)) {
                     exec(other, "SET SESSION innodb_lock_wait_timeout = 1");
                     exec(other, "INSERT INTO access_logs (user_id, page) VALUES (1001, '/late')");
+                    done.add(locked ? "locked" : "snapshot");
                 } catch (SQLException e) {
-                    refused.add(e.getSQLState()); // lock wait timeout
+                    done.add((locked ? "locked " : "snapshot ") + e.getSQLState()); // lock wait timeout
                 }
             }
         };
@@ -101,29 +123,36 @@ class MysqlRowGuardTest {
         List<TableOutcome> outcomes = MysqlErasure.execute(connection, plan, SUBJECT, writer);
         connection.commit();
 
-        // Assert
-        assertThat(refused).containsExactly("HY000");
+        // Assert: the late row is erased and counted, the one after the lock never got in
+        assertThat(done).containsExactly("snapshot", "locked HY000");
         assertThat(outcomes).filteredOn(o -> o.table().equals("access_logs")).singleElement()
-                .satisfies(o -> assertThat(o.rows()).isEqualTo(30));
+                .satisfies(o -> assertThat(o.rows()).isEqualTo(31));
         assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isZero();
     }
 
     @Test
-    void shouldKeepCountedRowsFromChanging_whenAnotherTransactionTriesBetweenCountAndChange() throws SQLException {
-        // Arrange: the count's FOR UPDATE holds the rows it counted, in either isolation level
+    void shouldKeepCountedRowsFromChanging_whenAnotherTransactionTriesBetweenTheLockingCountAndChange()
+            throws SQLException {
+        // Arrange: a new item of the subject's order after the snapshot count sends the step to its locking
+        // count, whose FOR UPDATE then holds the rows it counted, in either isolation level
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         List<String> refused = new ArrayList<>();
-        MysqlRowGuard.Between writer = table -> {
-            if (table.equals("order_items")) {
-                try (Connection other = EmbeddedMariaDb.connect(DB)) {
-                    exec(other, "SET SESSION innodb_lock_wait_timeout = 1");
-                    for (String sql : List.of("DELETE FROM order_items WHERE id = 9001",
-                            "UPDATE orders SET user_id = 1005 WHERE id = 5002")) { // a parent, locked by the semi-join
-                        try {
-                            exec(other, sql);
-                        } catch (SQLException e) {
-                            refused.add(e.getSQLState());
-                        }
+        MysqlRowGuard.Between writer = (table, locked) -> {
+            if (!table.equals("order_items")) {
+                return;
+            }
+            try (Connection other = EmbeddedMariaDb.connect(DB)) {
+                if (!locked) {
+                    exec(other, "INSERT INTO order_items (id, order_id, sku) VALUES (9100, 5001, 'SKU-LATE')");
+                    return;
+                }
+                exec(other, "SET SESSION innodb_lock_wait_timeout = 1");
+                for (String sql : List.of("DELETE FROM order_items WHERE id = 9001",
+                        "UPDATE orders SET user_id = 1005 WHERE id = 5002")) { // a parent, locked by the semi-join
+                    try {
+                        exec(other, sql);
+                    } catch (SQLException e) {
+                        refused.add(e.getSQLState());
                     }
                 }
             }
@@ -135,7 +164,7 @@ class MysqlRowGuardTest {
         // Assert
         assertThat(refused).containsExactly("HY000", "HY000");
         assertThat(outcomes).filteredOn(o -> o.table().equals("order_items")).singleElement()
-                .satisfies(o -> assertThat(o.rows()).isEqualTo(3));
+                .satisfies(o -> assertThat(o.rows()).isEqualTo(4));
     }
 
     @Test
