@@ -89,6 +89,24 @@ final class Bench {
         }
     }
 
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * A benchmark's run, then its servers stopped, then exit 0: the embedded servers' helper threads must not keep
+     * the JVM up, and the goal never sets the exit code (a measurement, not a test).
+     */
+    static void runThenExit(Body benchmark, Runnable stopServers) throws Exception {
+        try {
+            benchmark.run();
+        } finally {
+            stopServers.run();
+        }
+        System.exit(0);
+    }
+
     /** The CPU's model name from /proc/cpuinfo, for the header every benchmark prints. */
     static String cpuModel() {
         try {

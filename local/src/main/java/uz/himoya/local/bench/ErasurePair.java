@@ -76,20 +76,14 @@ final class ErasurePair {
 
     /**
      * A benchmark's main: its arguments ([warm-up pairs, default 5] [measured pairs, default 15]; {@code usage}
-     * names them for the error), its run, then its servers stopped; exits 0 whatever the ratio.
+     * names them for the error), then {@link Bench#runThenExit}.
      */
     static void main(String[] args, String usage, Benchmark benchmark, Runnable stopServers) throws Exception {
         // Quarkus's log manager is on the classpath; without this it complains on stderr when first touched.
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         int warmUpPairs = Bench.arg(args, 0, 5, 0, "warm-up pairs", usage);
         int measuredPairs = Bench.arg(args, 1, 15, 1, "measured pairs", usage);
-        try {
-            benchmark.run(warmUpPairs, measuredPairs);
-        } finally {
-            stopServers.run();
-        }
-        // The embedded server's helper threads must not keep the JVM up; and the goal never sets the exit code.
-        System.exit(0);
+        Bench.runThenExit(() -> benchmark.run(warmUpPairs, measuredPairs), stopServers);
     }
 
     /**

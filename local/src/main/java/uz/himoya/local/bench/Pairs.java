@@ -50,6 +50,11 @@ final class Pairs {
         static Column maxOf(String heading, int width, String number, int figure) {
             return new Column(heading, width, number, runs -> Arrays.stream(runs[figure]).max().orElseThrow());
         }
+
+        /** How many of {@code units} a second the median run gets through, figure f being milliseconds. */
+        static Column perSecond(String heading, int width, String number, int figure, double units) {
+            return new Column(heading, width, number, runs -> units / (percentile(runs[figure], 50) / 1000));
+        }
     }
 
     private Pairs() {
