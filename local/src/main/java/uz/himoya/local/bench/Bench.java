@@ -7,11 +7,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import uz.himoya.testing.DemoStore;
 import uz.himoya.testing.EmbeddedDatabase;
 
-/** What the benchmarks share: the machine they ran on, their servers, plain SQL, percentiles. */
+/**
+ * What the benchmarks share: the machine they ran on (the report's header), their servers, their arguments, plain
+ * SQL, percentiles. The side-by-side rounds and their report's table are {@link Pairs}.
+ */
 final class Bench {
     /** The benchmarks' servers' files, under the checkout's local-data/bench (never /tmp). */
     private static final Path SERVERS = Path.of("local-data", "bench", "servers").toAbsolutePath();
@@ -31,6 +37,75 @@ final class Bench {
         DemoStore.start(0, SERVERS.resolve("demo-pg"), BINARIES);
     }
 
+
+    /**
+     * The report's header: after a blank line the title, then the date and the machine: JDK, OS, CPUs, load
+     * average ({@code load}: the figures and what they cover).
+     */
+    static void header(String title, String load) {
+        header(title, "", load);
+    }
+
+    /** The header, with {@code java} after the JDK's name (e.g. the heap's size). */
+    static void header(String title, String java, String load) {
+        System.out.println();
+        System.out.println(title);
+        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        System.out.println("  java.version  " + System.getProperty("java.version") + " ("
+                + System.getProperty("java.vm.name") + ")" + java);
+        System.out.println("  os            " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors());
+        System.out.println("  cpu model     " + cpuModel());
+        System.out.println("  load average  " + load);
+    }
+
+    /** Values one after another, each in {@code number} (e.g. "%.1f"), for a report's per-run listing. */
+    static String list(double[] values, String number) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : values) {
+            sb.append(sb.isEmpty() ? "" : " ").append(String.format(number, v));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Command-line argument i as a whole number of at least {@code min} ("1_000" and "1,000" read as 1000), or
+     * {@code dflt} where it is not given; {@code usage} names the benchmark and its arguments for the error.
+     */
+    static int arg(String[] args, int i, int dflt, int min, String what, String usage) {
+        if (args.length <= i) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(args[i].replace("_", "").replace(",", ""));
+            if (v < min) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("usage: " + usage + "; " + what + " must be a whole number >= " + min
+                    + ", got '" + args[i] + "'");
+        }
+    }
+
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * A benchmark's run, then its servers stopped, then exit 0: the embedded servers' helper threads must not keep
+     * the JVM up, and the goal never sets the exit code (a measurement, not a test).
+     */
+    static void runThenExit(Body benchmark, Runnable stopServers) throws Exception {
+        try {
+            benchmark.run();
+        } finally {
+            stopServers.run();
+        }
+        System.exit(0);
+    }
 
     /** The CPU's model name from /proc/cpuinfo, for the header every benchmark prints. */
     static String cpuModel() {

@@ -1,7 +1,7 @@
 package uz.himoya.local.bench;
 
-import static uz.himoya.local.bench.Bench.cpuModel;
 import static uz.himoya.local.bench.Bench.exec;
+import static uz.himoya.local.bench.Bench.loadAverage;
 import static uz.himoya.local.bench.Bench.percentile;
 import static uz.himoya.local.bench.Bench.queryLong;
 import static uz.himoya.local.bench.Bench.queryString;
@@ -47,9 +47,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -131,6 +128,8 @@ public final class BreachBenchmark {
         return t;
     });
 
+    private static final String USAGE = "BreachBenchmark [notices] [subjects] [connections, e.g. 1,4] [send pairs]";
+
     private BreachBenchmark() {
     }
 
@@ -139,10 +138,10 @@ public final class BreachBenchmark {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         try {
-            int notices = arg(args, 0, 100_000, "notices to send");
-            int subjects = arg(args, 1, 1_000_000, "subjects to resolve");
+            int notices = Bench.arg(args, 0, 100_000, 0, "notices to send", USAGE);
+            int subjects = Bench.arg(args, 1, 1_000_000, 0, "subjects to resolve", USAGE);
             List<Integer> connections = connections(args.length > 2 ? args[2] : "1,4");
-            int sendPairs = arg(args, 3, 3, "measured send pairs");
+            int sendPairs = Bench.arg(args, 3, 3, 0, "measured send pairs", USAGE);
             if (notices < 1 || subjects < 1 || sendPairs < 1) {
                 throw new IllegalArgumentException("counts must be at least 1");
             }
@@ -237,17 +236,8 @@ public final class BreachBenchmark {
     }
 
     private static void header(Connection admin, List<String> migrations) throws SQLException {
-        System.out.println();
-        System.out.println("Himoya breach-notification benchmark: app 'demo'");
-        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)
-                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        System.out.println("  java.version  " + System.getProperty("java.version") + " ("
-                + System.getProperty("java.vm.name") + ")");
-        System.out.println("  os            " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors());
-        System.out.println("  cpu model     " + cpuModel());
-        System.out.println("  load average  " + loadAverage() + " (1/5/15 min, before part A; the benchmark shares the"
-                + " machine with whatever else runs)");
+        Bench.header("Himoya breach-notification benchmark: app 'demo'", loadAverage() + " (1/5/15 min, before part A;"
+                + " the benchmark shares the machine with whatever else runs)");
         System.out.println("  postgresql    " + queryString(admin, "SHOW server_version") + " (embedded; fsync="
                 + queryString(admin, "SHOW fsync") + ", synchronous_commit="
                 + queryString(admin, "SHOW synchronous_commit") + ", shared_buffers="
@@ -678,8 +668,8 @@ public final class BreachBenchmark {
         System.out.println();
         System.out.printf("  goal: ratio <= %.2f -> %s%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
         System.out.println();
-        System.out.println("  Himoya s per run:   " + list(h));
-        System.out.println("  baseline s per run: " + list(b));
+        System.out.println("  Himoya s per run:   " + Bench.list(h, "%.1f"));
+        System.out.println("  baseline s per run: " + Bench.list(b, "%.1f"));
         Map<String, Long> split = breakdown.asMap();
         long total = split.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder sb = new StringBuilder();
@@ -1023,14 +1013,6 @@ public final class BreachBenchmark {
 
     // ---------------------------------------------------------------------------------------- helpers
 
-    private static String list(double[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (double v : values) {
-            sb.append(sb.isEmpty() ? "" : " ").append(String.format("%.1f", v));
-        }
-        return sb.toString();
-    }
-
     private static String causes(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -1049,31 +1031,6 @@ public final class BreachBenchmark {
             }
         }
         return sb.toString();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static int arg(String[] args, int i, int dflt, String what) {
-        if (args.length <= i) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(args[i].replace("_", "").replace(",", ""));
-            if (v < 0) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("usage: BreachBenchmark [notices] [subjects] [connections, e.g. 1,4]"
-                    + " [send pairs]; " + what + " must be a whole number >= 0, got '" + args[i] + "'");
-        }
     }
 
     private static List<Integer> connections(String s) {

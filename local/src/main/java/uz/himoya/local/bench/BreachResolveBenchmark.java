@@ -1,7 +1,7 @@
 package uz.himoya.local.bench;
 
-import static uz.himoya.local.bench.Bench.cpuModel;
 import static uz.himoya.local.bench.Bench.exec;
+import static uz.himoya.local.bench.Bench.loadAverage;
 import static uz.himoya.local.bench.Bench.percentile;
 import static uz.himoya.local.bench.Bench.queryLong;
 import static uz.himoya.local.bench.Bench.queryString;
@@ -20,9 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -95,6 +92,8 @@ public final class BreachResolveBenchmark {
     private record Measured(double ms, long peakUsed, long mostLive) {
     }
 
+    private static final String USAGE = "BreachResolveBenchmark [subjects] [measured pairs]";
+
     private BreachResolveBenchmark() {
     }
 
@@ -102,8 +101,8 @@ public final class BreachResolveBenchmark {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         try {
-            int subjects = arg(args, 0, 1_000_000);
-            int pairs = arg(args, 1, 5);
+            int subjects = Bench.arg(args, 0, 1_000_000, 1, "subjects", USAGE);
+            int pairs = Bench.arg(args, 1, 5, 1, "measured pairs", USAGE);
             System.out.println("[bench] starting Himoya's embedded PostgreSQL ...");
             EmbeddedDatabase.get();
             EmbeddedDatabase.migrateHimoya(); // Himoya's tables only: the app's are on the other server
@@ -195,19 +194,10 @@ public final class BreachResolveBenchmark {
     }
 
     private static void header(Connection himoya, Connection store, int subjects) throws SQLException {
-        System.out.println();
-        System.out.println("Himoya breach resolution across databases: app 'demo', selector 'access-logs'");
-        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)
-                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        System.out.println("  java.version  " + System.getProperty("java.version") + " ("
-                + System.getProperty("java.vm.name") + "), max heap "
+        Bench.header("Himoya breach resolution across databases: app 'demo', selector 'access-logs'", ", max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB, GC "
                 + String.join("+", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName())
-                        .toList()));
-        System.out.println("  os            " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors());
-        System.out.println("  cpu model     " + cpuModel());
-        System.out.println("  load average  " + loadAverage() + " (1/5/15 min; the machine is shared)");
+                        .toList()), loadAverage() + " (1/5/15 min; the machine is shared)");
         System.out.println("  himoya db     " + server(himoya) + ", port " + EmbeddedDatabase.get().getPort());
         System.out.println("  app store     " + server(store) + ", port " + DemoStore.server().getPort()
                 + " (a second server: nothing joins the two)");
@@ -371,15 +361,12 @@ public final class BreachResolveBenchmark {
                 "peak used", "most live");
         row("Himoya (BreachResolver: port + COPY)", h, subjects);
         row("hand-written JDBC keyset + COPY", b, subjects);
-        double[] pairRatios = new double[hm.length];
-        for (int i = 0; i < hm.length; i++) {
-            pairRatios[i] = hm[i] / bm[i];
-        }
+        double[] pairRatios = Bench.pairRatios(hm, bm);
         System.out.printf("  %-40s %10.2f%n", "ratio Himoya/baseline (time)", ratio);
         // On a shared machine neighbours come and go: a pair's two runs are adjacent, so its ratio, and the
         // two fastest runs, are less exposed to them than the medians are.
         System.out.printf("  %-40s %10.2f   (per pair: %s)%n", "median of the pairs' ratios", percentile(pairRatios, 50),
-                list2(pairRatios));
+                Bench.list(pairRatios, "%.2f"));
         System.out.printf("  %-40s %10.2f%n", "ratio of the fastest runs",
                 Arrays.stream(hm).min().orElseThrow() / Arrays.stream(bm).min().orElseThrow());
         System.out.println();
@@ -387,8 +374,8 @@ public final class BreachResolveBenchmark {
         System.out.println("  peak used: the heap pools' peaks summed (garbage included); most live: the heap in"
                 + " use just after any collection during the run; both the largest over the measured runs, in MB");
         System.out.println();
-        System.out.println("  Himoya ms per run:   " + list(hm));
-        System.out.println("  baseline ms per run: " + list(bm));
+        System.out.println("  Himoya ms per run:   " + Bench.list(hm, "%.0f"));
+        System.out.println("  baseline ms per run: " + Bench.list(bm, "%.0f"));
         System.out.flush();
     }
 
@@ -445,49 +432,6 @@ public final class BreachResolveBenchmark {
 
         long mostLive() {
             return mostLive.get();
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ helpers
-
-    private static String list(double[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (double v : values) {
-            sb.append(sb.isEmpty() ? "" : " ").append(String.format("%.0f", v));
-        }
-        return sb.toString();
-    }
-
-    private static String list2(double[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (double v : values) {
-            sb.append(sb.isEmpty() ? "" : " ").append(String.format("%.2f", v));
-        }
-        return sb.toString();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static int arg(String[] args, int i, int dflt) {
-        if (args.length <= i) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(args[i].replace("_", "").replace(",", ""));
-            if (v < 1) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("usage: BreachResolveBenchmark [subjects] [measured pairs]; each a"
-                    + " whole number >= 1, got '" + args[i] + "'");
         }
     }
 }

@@ -1,8 +1,6 @@
 package uz.himoya.local.bench;
 
-import static uz.himoya.local.bench.Bench.cpuModel;
 import static uz.himoya.local.bench.Bench.exec;
-import static uz.himoya.local.bench.Bench.percentile;
 import static uz.himoya.local.bench.Bench.queryLong;
 import static uz.himoya.local.bench.Bench.queryString;
 
@@ -11,19 +9,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import uz.himoya.deletion.StoreErasure;
-import uz.himoya.erasure.TableOutcome;
 import uz.himoya.store.AppRegistry;
-import uz.himoya.store.port.SubjectFinder;
 import uz.himoya.testing.EmbeddedMariaDb;
 
 /**
@@ -60,40 +50,18 @@ public final class ErasureMariaDbBenchmark {
     private static final long BASE = 10_000_000L;
     private static final long OTHER_ORDERS_BASE = 20_000_000L;
 
-    private static final double GOAL = 1.20;
-
     /** The mapped tables, and CustomerNotes, which the users' foreign key cascades to (not mapped). */
     private static final List<String> TABLES = List.of("users", "profiles", "orders", "order_items", "access_logs",
             "sessions", "devices", "marketing_consents", "CustomerNotes");
-
-    /** One erasure of the subject inside the caller's transaction; returns the rows it erased. */
-    private interface Erasure {
-        long erase(Connection c) throws SQLException;
-
-        /** After the commit (or the rollback): what the side puts back on its connection. */
-        default void after(Connection c) throws SQLException {
-        }
-    }
 
     private ErasureMariaDbBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
-        int warmUpPairs = arg(args, 0, 5, "warm-up pairs");
-        int measuredPairs = arg(args, 1, 15, "measured pairs");
-        if (measuredPairs < 1) {
-            throw new IllegalArgumentException("measured pairs must be at least 1");
-        }
-        try {
-            run(warmUpPairs, measuredPairs);
-        } finally {
-            EmbeddedMariaDb.stop();
-        }
-        System.exit(0);
+        ErasurePair.main(args, "ErasureMariaDbBenchmark [warm-up pairs] [measured pairs]", ErasureMariaDbBenchmark::run, EmbeddedMariaDb::stop);
     }
 
-    private static void run(int warmUpPairs, int measuredPairs) throws SQLException {
+    private static void run(int warmUpPairs, int measuredPairs) throws Exception {
         System.out.println("[bench] starting the demo-kg app's store (embedded MariaDB) and seeding ...");
         Path home = Path.of("local-data", "bench", "servers", "erasure-mariadb").toAbsolutePath();
         EmbeddedMariaDb.start(0, home, Path.of("local", "target", "embedded-servers", "mariadb").toAbsolutePath());
@@ -116,64 +84,21 @@ public final class ErasureMariaDbBenchmark {
 
             AppRegistry.CompiledApp app = AppRegistry.compile(himoyaConnection, APP, PSEUDONYM_KEY);
             String store = app.map().subjectStore().name();
-            Erasure himoya = new Erasure() {
-                private int isolation;
-
-                @Override
-                public long erase(Connection c) throws SQLException {
-                    // As StoreErasure runs the store's transaction: its isolation set before, put back after.
-                    isolation = c.getTransactionIsolation();
-                    if (isolation != StoreErasure.ISOLATION) {
-                        c.setTransactionIsolation(StoreErasure.ISOLATION);
-                    }
-                    Optional<SubjectFinder.Subject> s = app.subjects().find(c, Optional.of(Long.toString(SUBJECT)),
-                            Optional.empty());
-                    if (s.isEmpty()) {
-                        throw new IllegalStateException("Himoya did not find subject " + SUBJECT);
-                    }
-                    long rows = 0;
-                    for (TableOutcome o : app.eraser(store).erase(c, s.get().key())) {
-                        rows += o.rows();
-                    }
-                    return rows;
-                }
-
-                @Override
-                public void after(Connection c) throws SQLException {
-                    if (isolation != StoreErasure.ISOLATION) {
-                        c.setTransactionIsolation(isolation);
-                    }
-                }
-            };
-            Erasure baseline = ErasureMariaDbBenchmark::handWritten;
-            long himoyaThread = serverThread(himoyaConnection);
-            long baselineThread = serverThread(baselineConnection);
-            himoyaConnection.setAutoCommit(false);
-            baselineConnection.setAutoCommit(false);
-
-            long[] rowsErased = verifySameEndState(admin, himoyaConnection, himoya, baselineConnection, baseline);
-
-            String loadBefore = Bench.loadAverage();
-            for (int i = 0; i < warmUpPairs; i++) {
-                prepare(admin);
-                timed(himoyaConnection, himoyaThread, himoya);
-                prepare(admin);
-                timed(baselineConnection, baselineThread, baseline);
-            }
-            double[][] h = new double[2][measuredPairs];
-            double[][] b = new double[2][measuredPairs];
-            for (int i = 0; i < measuredPairs; i++) {
-                prepare(admin);
-                double[] hr = timed(himoyaConnection, himoyaThread, himoya);
-                prepare(admin);
-                double[] br = timed(baselineConnection, baselineThread, baseline);
-                h[0][i] = hr[0];
-                h[1][i] = hr[1];
-                b[0][i] = br[0];
-                b[1][i] = br[1];
-            }
-            report(admin, app.eraser(store).tables().size(), warmUpPairs, measuredPairs, rowsErased, h, b,
-                    loadBefore + " -> " + Bench.loadAverage());
+            ErasurePair.Side himoya = new ErasurePair.Side(himoyaConnection, serverThread(himoyaConnection),
+                    ErasurePair.himoya(app, store, SUBJECT));
+            ErasurePair.Side baseline = new ErasurePair.Side(baselineConnection, serverThread(baselineConnection),
+                    ErasureMariaDbBenchmark::handWritten);
+            // demo-kg's map deletes every row of the subject: the tables after must be the other users' before.
+            ErasurePair.Store tables = new ErasurePair.Store(() -> prepare(admin),
+                    othersOnly -> fingerprints(admin, othersOnly), (who, problems) -> checkSubjectGone(admin, who,
+                    problems), true);
+            ErasurePair.Result result = ErasurePair.run(warmUpPairs, measuredPairs, tables, himoya, baseline);
+            ErasurePair.report(result, "Himoya erasure benchmark on MariaDB: app '" + APP + "', subject " + SUBJECT
+                    + ", one transaction per run", "mariadb       " + queryString(admin, "SELECT VERSION()")
+                    + " (embedded; innodb_flush_log_at_trx_commit="
+                    + queryString(admin, "SELECT @@innodb_flush_log_at_trx_commit") + ", isolation "
+                    + queryString(admin, "SELECT @@GLOBAL.transaction_isolation") + " by default)",
+                    app.eraser(store).tables().size(), "the server thread's");
         }
     }
 
@@ -221,27 +146,6 @@ public final class ErasureMariaDbBenchmark {
     }
 
     /**
-     * One transaction: the erasure and its commit; its elapsed milliseconds, and the milliseconds of CPU the
-     * side's server thread spent on it (NaN where /proc cannot tell).
-     */
-    private static double[] timed(Connection c, long thread, Erasure erasure) throws SQLException {
-        long cpu = Bench.serverCpuNanos(thread);
-        long start = System.nanoTime();
-        try {
-            erasure.erase(c);
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            erasure.after(c);
-        }
-        double ms = (System.nanoTime() - start) / 1e6;
-        long cpuAfter = Bench.serverCpuNanos(thread);
-        return new double[] {ms, cpu < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpu) / 1e6};
-    }
-
-    /**
      * Untimed: the subject's rows back as they were, and InnoDB's purge of the rows deleted so far waited for
      * (innodb_max_purge_lag_wait = 0 returns once the history is empty), the counterpart of the PostgreSQL
      * benchmark's VACUUM: delete-marked index entries would otherwise pile up and slow later runs.
@@ -249,57 +153,6 @@ public final class ErasureMariaDbBenchmark {
     private static void prepare(Connection admin) throws SQLException {
         reseedSubject(admin);
         exec(admin, "SET GLOBAL innodb_max_purge_lag_wait = 0");
-    }
-
-    /**
-     * Runs each side once on identical data and compares what they leave: the same rows in every table
-     * (whole-table fingerprints), nothing left of the subject, and every other user's rows exactly as before.
-     * Returns the rows each side reports erased.
-     */
-    private static long[] verifySameEndState(Connection admin, Connection hc, Erasure himoya, Connection bc,
-            Erasure baseline) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        prepare(admin);
-        Map<String, String> othersBefore = fingerprints(admin, true);
-        long himoyaRows = eraseOnce(hc, himoya);
-        Map<String, String> himoyaState = fingerprints(admin, false);
-        checkSubjectGone(admin, "Himoya", problems);
-        if (!othersBefore.equals(himoyaState)) {
-            problems.add("Himoya changed other users' rows, or left the subject's");
-        }
-        prepare(admin);
-        long baselineRows = eraseOnce(bc, baseline);
-        Map<String, String> baselineState = fingerprints(admin, false);
-        checkSubjectGone(admin, "baseline", problems);
-        if (!othersBefore.equals(baselineState)) {
-            problems.add("the baseline changed other users' rows, or left the subject's");
-        }
-        for (String t : TABLES) {
-            if (!himoyaState.get(t).equals(baselineState.get(t))) {
-                problems.add("table " + t + " differs: Himoya " + himoyaState.get(t) + ", baseline "
-                        + baselineState.get(t));
-            }
-        }
-        if (himoyaRows != baselineRows) {
-            problems.add("rows erased differ: Himoya " + himoyaRows + ", baseline " + baselineRows);
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the two erasures do not do the same work:\n  "
-                    + String.join("\n  ", problems));
-        }
-        System.out.println("[bench] verified: Himoya and the baseline leave identical tables (" + TABLES.size()
-                + " of " + TABLES.size() + " fingerprints equal), other users untouched");
-        return new long[] {himoyaRows, baselineRows};
-    }
-
-    private static long eraseOnce(Connection c, Erasure erasure) throws SQLException {
-        try {
-            long rows = erasure.erase(c);
-            c.commit();
-            return rows;
-        } finally {
-            erasure.after(c);
-        }
     }
 
     /**
@@ -442,77 +295,7 @@ public final class ErasureMariaDbBenchmark {
         }
     }
 
-    private static void report(Connection admin, int tables, int warmUpPairs, int measuredPairs, long[] rowsErased,
-            double[][] himoya, double[][] baseline, String load) throws SQLException {
-        double ratio = percentile(himoya[0], 50) / percentile(baseline[0], 50);
-        System.out.println();
-        System.out.println("Himoya erasure benchmark on MariaDB: app '" + APP + "', subject " + SUBJECT
-                + ", one transaction per run");
-        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)
-                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        System.out.println("  java.version  " + System.getProperty("java.version") + " ("
-                + System.getProperty("java.vm.name") + ")");
-        System.out.println("  os            " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors());
-        System.out.println("  cpu model     " + cpuModel());
-        System.out.println("  load average  " + load + " (1/5/15 min, start -> end of the pairs; the machine is shared)");
-        System.out.println("  mariadb       " + queryString(admin, "SELECT VERSION()") + " (embedded;"
-                + " innodb_flush_log_at_trx_commit=" + queryString(admin, "SELECT @@innodb_flush_log_at_trx_commit")
-                + ", isolation " + queryString(admin, "SELECT @@GLOBAL.transaction_isolation") + " by default)");
-        System.out.println("  rows erased   " + rowsErased[0] + " per run by Himoya, " + rowsErased[1]
-                + " by the baseline (" + tables + " tables)");
-        System.out.println("  rounds        " + warmUpPairs + " warm-up pairs (not counted), " + measuredPairs
-                + " measured pairs, alternating Himoya/baseline");
-        System.out.println();
-        System.out.printf("  %-30s %10s %10s %10s %10s %14s%n", "", "median ms", "p90 ms", "min ms", "max ms",
-                "server cpu ms");
-        row("Himoya (find + plan)", himoya);
-        row("hand-written JDBC", baseline);
-        System.out.printf("  %-30s %10.2f%n", "ratio of the medians", ratio);
-        System.out.printf("  %-30s %10.2f   (each pair's two runs are adjacent, so drift hits both)%n",
-                "median of the pairs' ratios", percentile(Bench.pairRatios(himoya[0], baseline[0]), 50));
-        System.out.printf("  %-30s %10.2f   (the server thread's CPU per run, not waiting for one)%n",
-                "server cpu ratio (medians)", percentile(himoya[1], 50) / percentile(baseline[1], 50));
-        System.out.printf("  %-30s %10.2f%n", "median of the pairs' cpu ratios",
-                percentile(Bench.pairRatios(himoya[1], baseline[1]), 50));
-        System.out.println();
-        System.out.printf("  goal: ratio <= %.2f -> %s%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
-        System.out.println();
-        System.out.println("  Himoya ms per run:   " + list(himoya[0]));
-        System.out.println("  baseline ms per run: " + list(baseline[0]));
-    }
-
-    private static void row(String label, double[][] runs) {
-        System.out.printf("  %-30s %10.2f %10.2f %10.2f %10.2f %14.2f%n", label, percentile(runs[0], 50),
-                percentile(runs[0], 90), Arrays.stream(runs[0]).min().orElseThrow(),
-                Arrays.stream(runs[0]).max().orElseThrow(), percentile(runs[1], 50));
-    }
-
-    private static String list(double[] ms) {
-        StringBuilder sb = new StringBuilder();
-        for (double m : ms) {
-            sb.append(sb.isEmpty() ? "" : " ").append(String.format("%.1f", m));
-        }
-        return sb.toString();
-    }
-
     private static String q(String identifier) {
         return uz.himoya.db.Identifiers.mysql(identifier);
-    }
-
-    private static int arg(String[] args, int i, int dflt, String what) {
-        if (args.length <= i) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(args[i]);
-            if (v < 0) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("usage: ErasureMariaDbBenchmark [warm-up pairs] [measured pairs]; "
-                    + what + " must be a whole number >= 0, got '" + args[i] + "'");
-        }
     }
 }

@@ -1,34 +1,27 @@
 package uz.himoya.local.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static uz.himoya.local.bench.Bench.cpuModel;
 import static uz.himoya.local.bench.Bench.exec;
-import static uz.himoya.local.bench.Bench.percentile;
 import static uz.himoya.local.bench.Bench.queryString;
+import static uz.himoya.local.bench.RetentionPair.ROWS;
+import static uz.himoya.local.bench.RetentionPair.USERS;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
@@ -69,9 +62,6 @@ import uz.himoya.testing.EmbeddedMariaDb;
  * different tables, because then the numbers would compare different work.
  */
 public final class MariaDbRetentionBenchmark {
-    private static final int ROWS = 2_000_000;
-    private static final int USERS = 200;
-    private static final double GOAL = 1.30;
     private static final String DB = EmbeddedMariaDb.DEMO;
 
     private interface Sweep {
@@ -88,16 +78,11 @@ public final class MariaDbRetentionBenchmark {
         // more bytes per batch).
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        int warmUp = arg(args, 0, 1);
-        int measured = Math.max(1, arg(args, 1, 3));
-        int batch = Math.max(1, arg(args, 2, 5000));
-        try {
-            run(warmUp, measured, batch);
-        } finally {
-            EmbeddedMariaDb.stop();
-            EmbeddedDatabase.stop();
-        }
-        System.exit(0); // the goal never sets the exit code; the embedded servers' threads must not linger
+        RetentionPair.main(args, "MariaDbRetentionBenchmark [warm-up pairs] [measured pairs] [batch]",
+                MariaDbRetentionBenchmark::run, () -> {
+                    EmbeddedMariaDb.stop();
+                    EmbeddedDatabase.stop();
+                });
     }
 
     private static void run(int warmUp, int measured, int batch) throws Exception {
@@ -129,22 +114,18 @@ public final class MariaDbRetentionBenchmark {
             Sweep baseline = asOf -> handWritten(baselineConnection, rule.cutoff(asOf), batch);
 
             String[] end = new String[1];
-            double[] h = new double[measured];
-            double[] m = new double[measured];
-            double[] b = new double[measured];
-            for (int i = -warmUp; i < measured; i++) {
-                double hm = timed(admin, himoyaSweep, end, "Himoya");
-                double mm = timed(admin, mysqlShape, end, "Himoya, MySQL 8 shape");
-                double bm = timed(admin, baseline, end, "baseline");
-                if (i >= 0) {
-                    h[i] = hm;
-                    m[i] = mm;
-                    b[i] = bm;
-                }
-                System.out.printf("[bench] round %d: Himoya %.0f ms, MySQL 8 shape %.0f ms, baseline %.0f ms (ratios"
-                        + " %.2f, %.2f; load %s)%n", i, hm, mm, bm, hm / bm, mm / bm, loadAverage());
-            }
-            report(admin, warmUp, measured, batch, h, m, b);
+            Pairs.Runs runs = Pairs.measure(warmUp, measured, List.of(
+                    new Pairs.Side("Himoya sweep (SweepEngine, MysqlRetention)", "Himoya",
+                            () -> new double[] {timed(admin, himoyaSweep, end, "Himoya")}),
+                    new Pairs.Side("Himoya sweep, MySQL 8 shape (pick, then DELETE)", "MySQL 8 shape",
+                            () -> new double[] {timed(admin, mysqlShape, end, "Himoya, MySQL 8 shape")}),
+                    new Pairs.Side("hand-written batched DELETE loop", "baseline",
+                            () -> new double[] {timed(admin, baseline, end, "baseline")})), (i, ms) -> {
+                        System.out.printf("[bench] round %d: Himoya %.0f ms, MySQL 8 shape %.0f ms, baseline %.0f ms"
+                                + " (ratios %.2f, %.2f; load %s)%n", i, ms[0][0], ms[1][0], ms[2][0],
+                                ms[0][0] / ms[2][0], ms[1][0] / ms[2][0], Bench.loadAverage());
+                    });
+            report(admin, batch, runs);
         }
     }
 
@@ -178,33 +159,16 @@ public final class MariaDbRetentionBenchmark {
     }
 
     /**
-     * The baseline: a batched DELETE loop as a careful developer writes it on MariaDB, one transaction per
-     * batch, walking the primary key with a keyset (id &gt; last) so no batch re-reads what earlier ones
-     * removed; RETURNING (MariaDB's) gives the last id without a second statement.
+     * The baseline on MariaDB: {@link RetentionPair#handWritten}'s loop over a DELETE with ORDER BY and LIMIT;
+     * RETURNING (MariaDB's) gives the last id without a second statement.
      */
     private static long handWritten(Connection c, Instant cutoff, int batch) throws SQLException {
-        long total = 0;
-        long last = 0;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM access_logs WHERE accessed_at < ? AND id > ?"
-                + " ORDER BY id LIMIT ? RETURNING id")) {
-            while (true) {
-                ps.setObject(1, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-                ps.setLong(2, last);
-                ps.setInt(3, batch);
-                int n = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        n++;
-                        last = Math.max(last, rs.getLong(1));
-                    }
-                }
-                c.commit();
-                total += n;
-                if (n < batch) {
-                    return total;
-                }
-            }
-        }
+        return RetentionPair.handWritten(c, "DELETE FROM access_logs WHERE accessed_at < ? AND id > ?"
+                + " ORDER BY id LIMIT ? RETURNING id", batch, (ps, last) -> {
+                    ps.setObject(1, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                    ps.setLong(2, last);
+                    ps.setInt(3, batch);
+                });
     }
 
     /** Re-seeds (untimed), runs one sweep, checks it left what the first run left; returns milliseconds. */
@@ -262,62 +226,20 @@ public final class MariaDbRetentionBenchmark {
         return map.withTables(tables);
     }
 
-    private static void report(Connection admin, int warmUp, int measured, int batch, double[] h, double[] m,
-            double[] b) throws SQLException {
-        double hm = percentile(h, 50);
-        double mm = percentile(m, 50);
-        double bm = percentile(b, 50);
-        double ratio = hm / bm;
-        System.out.println();
-        System.out.println("Himoya retention benchmark on MariaDB: demo_kg.access_logs, " + ROWS + " rows, " + ROWS / 2
-                + " expired (P90D), batches of " + batch);
-        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS));
-        System.out.println("  java.version  " + System.getProperty("java.version"));
-        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
+    private static void report(Connection admin, int batch, Pairs.Runs runs) throws SQLException {
+        double ratio = runs.ratio(0, 2, 0);
+        RetentionPair.header("Himoya retention benchmark on MariaDB: demo_kg.access_logs", batch, runs);
         System.out.println("  mariadb       " + queryString(admin, "SELECT VERSION()") + " (embedded; buffer pool "
                 + queryString(admin, "SELECT @@innodb_buffer_pool_size DIV 1048576") + " MiB,"
                 + " innodb_flush_log_at_trx_commit=" + queryString(admin, "SELECT @@innodb_flush_log_at_trx_commit")
                 + "); Himoya's run record on the embedded PostgreSQL");
-        System.out.println("  load average  " + loadAverage() + " (at the end)");
-        System.out.println("  rounds        " + warmUp + " warm-up rounds (not counted), " + measured
+        System.out.println("  rounds        " + runs.warmUp() + " warm-up rounds (not counted), " + runs.measured()
                 + " measured rounds of Himoya, Himoya with the MySQL 8 shape, baseline; re-seeded before each run");
         System.out.println();
-        System.out.printf("  %-46s %12s %14s%n", "", "median ms", "rows/second");
-        System.out.printf("  %-46s %12.0f %14.0f%n", "Himoya sweep (SweepEngine, MysqlRetention)", hm,
-                ROWS / 2 / (hm / 1000));
-        System.out.printf("  %-46s %12.0f %14.0f%n", "Himoya sweep, MySQL 8 shape (pick, then DELETE)", mm,
-                ROWS / 2 / (mm / 1000));
-        System.out.printf("  %-46s %12.0f %14.0f%n", "hand-written batched DELETE loop", bm, ROWS / 2 / (bm / 1000));
-        System.out.printf("  %-46s %12.2f%n", "ratio Himoya/baseline (time)", ratio);
-        System.out.printf("  %-46s %12.2f%n", "ratio MySQL 8 shape/baseline (time)", mm / bm);
-        System.out.printf("%n  goal: ratio <= %.2f -> %s%n%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
-        System.out.println("  Himoya ms per run:        " + list(h));
-        System.out.println("  MySQL 8 shape ms per run: " + list(m));
-        System.out.println("  baseline ms per run:      " + list(b));
-    }
-
-    private static String loadAverage() {
-        try {
-            return String.join(" ", Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
-                    .trim().split(" "), 3));
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String list(double[] ms) {
-        return Arrays.stream(ms).mapToObj(m -> String.format("%.0f", m)).collect(Collectors.joining(" "));
-    }
-
-    private static int arg(String[] args, int i, int dflt) {
-        if (args.length <= i) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(args[i]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("usage: MariaDbRetentionBenchmark [warm-up pairs] [measured pairs]"
-                    + " [batch]; got '" + args[i] + "'");
-        }
+        Pairs.Table t = RetentionPair.table(runs, 46);
+        t.line("ratio Himoya/baseline (time)", ratio);
+        t.line("ratio MySQL 8 shape/baseline (time)", runs.ratio(1, 2, 0));
+        Pairs.goal(RetentionPair.GOAL, ratio);
+        runs.listing("ms", "%.0f");
     }
 }

@@ -1,27 +1,22 @@
 package uz.himoya.local.bench;
 
-import static uz.himoya.local.bench.Bench.cpuModel;
-import static uz.himoya.local.bench.Bench.percentile;
 import static uz.himoya.local.bench.Bench.queryString;
+import static uz.himoya.local.bench.RetentionPair.ROWS;
+import static uz.himoya.local.bench.RetentionPair.USERS;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import uz.himoya.crypto.Secrets;
 import uz.himoya.store.AppRegistry;
@@ -55,9 +50,6 @@ import uz.himoya.testing.EmbeddedDatabase;
  * tables, because then the numbers would compare different work.
  */
 public final class RetentionBenchmark {
-    private static final int ROWS = 2_000_000;
-    private static final int USERS = 200;
-    private static final double GOAL = 1.30;
     private static final String PSEUDONYM_KEY = "5a1e0b3c".repeat(8);
 
     private interface Sweep {
@@ -68,15 +60,8 @@ public final class RetentionBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int warmUp = arg(args, 0, 1);
-        int measured = Math.max(1, arg(args, 1, 3));
-        int batch = Math.max(1, arg(args, 2, 5000));
-        try {
-            run(warmUp, measured, batch);
-        } finally {
-            EmbeddedDatabase.stop();
-        }
-        System.exit(0); // the goal never sets the exit code; the embedded server's threads must not linger
+        RetentionPair.main(args, "RetentionBenchmark [warm-up pairs] [measured pairs] [batch]", RetentionBenchmark::run,
+                EmbeddedDatabase::stop);
     }
 
     private static void run(int warmUp, int measured, int batch) throws Exception {
@@ -117,49 +102,28 @@ public final class RetentionBenchmark {
             baselineConnection.setAutoCommit(false);
 
             String[] ends = new String[2];
-            double[] h = new double[measured];
-            double[] b = new double[measured];
-            for (int i = -warmUp; i < measured; i++) {
-                double hm = timed(admin, himoyaAdmin, himoyaConnection, himoya, ends, 0);
-                double bm = timed(admin, himoyaAdmin, baselineConnection, baseline, ends, 1);
-                if (i >= 0) {
-                    h[i] = hm;
-                    b[i] = bm;
-                }
-            }
-            report(admin, warmUp, measured, batch, h, b);
+            Pairs.Runs runs = Pairs.measure(warmUp, measured, List.of(
+                    new Pairs.Side("Himoya sweep (SweepEngine)", "Himoya", () -> new double[] {
+                        timed(admin, himoyaAdmin, himoyaConnection, himoya, ends, 0)}),
+                    new Pairs.Side("hand-written batched DELETE loop", "baseline", () -> new double[] {
+                        timed(admin, himoyaAdmin, baselineConnection, baseline, ends, 1)})));
+            report(admin, batch, runs);
         }
     }
 
     /**
-     * The baseline: a batched DELETE loop as a careful developer writes it, one transaction per batch, walking
-     * the primary key with a keyset (id &gt; last) so no batch re-reads what earlier ones removed. (The naive
-     * loop without the keyset, {@code ... WHERE accessed_at < ? LIMIT n}, re-scans the deleted rows every
-     * batch and was about ten times slower here: not a fair opponent.)
+     * The baseline on PostgreSQL: {@link RetentionPair#handWritten}'s loop over a DELETE of the ids a keyset
+     * subquery picks. (The naive loop without the keyset, {@code ... WHERE accessed_at < ? LIMIT n}, re-scans the
+     * deleted rows every batch and was about ten times slower here: not a fair opponent.)
      */
     private static long handWritten(Connection c, Instant cutoff, int batch) throws SQLException {
-        long total = 0;
-        long last = 0;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM demo_app.access_logs WHERE id IN (SELECT id"
-                + " FROM demo_app.access_logs WHERE accessed_at < ? AND id > ? ORDER BY id LIMIT ?) RETURNING id")) {
-            while (true) {
-                ps.setTimestamp(1, Timestamp.from(cutoff));
-                ps.setLong(2, last);
-                ps.setInt(3, batch);
-                int n = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        n++;
-                        last = Math.max(last, rs.getLong(1));
-                    }
-                }
-                c.commit();
-                total += n;
-                if (n < batch) {
-                    return total;
-                }
-            }
-        }
+        return RetentionPair.handWritten(c, "DELETE FROM demo_app.access_logs WHERE id IN (SELECT id"
+                + " FROM demo_app.access_logs WHERE accessed_at < ? AND id > ? ORDER BY id LIMIT ?) RETURNING id", batch,
+                (ps, last) -> {
+                    ps.setTimestamp(1, Timestamp.from(cutoff));
+                    ps.setLong(2, last);
+                    ps.setInt(3, batch);
+                });
     }
 
     /** Re-seeds (untimed), runs one sweep, checks what it left; returns milliseconds. */
@@ -199,45 +163,17 @@ public final class RetentionBenchmark {
         exec(admin, "CHECKPOINT");
     }
 
-    private static void report(Connection admin, int warmUp, int measured, int batch, double[] h, double[] b)
-            throws SQLException {
-        double hm = percentile(h, 50);
-        double bm = percentile(b, 50);
-        double ratio = hm / bm;
-        System.out.println();
-        System.out.println("Himoya retention benchmark: demo_app.access_logs, " + ROWS + " rows, " + ROWS / 2
-                + " expired (P90D), batches of " + batch);
-        System.out.println("  date          " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS));
-        System.out.println("  java.version  " + System.getProperty("java.version"));
-        System.out.println("  cpus          " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
+    private static void report(Connection admin, int batch, Pairs.Runs runs) throws SQLException {
+        double ratio = runs.ratio(0, 1, 0);
+        RetentionPair.header("Himoya retention benchmark: demo_app.access_logs", batch, runs);
         System.out.println("  postgresql    " + queryString(admin, "SHOW server_version") + " (embedded; fsync="
                 + queryString(admin, "SHOW fsync") + ")");
-        System.out.println("  rounds        " + warmUp + " warm-up pairs (not counted), " + measured
+        System.out.println("  rounds        " + runs.warmUp() + " warm-up pairs (not counted), " + runs.measured()
                 + " measured pairs, alternating Himoya/baseline, re-seeded before each run");
         System.out.println();
-        System.out.printf("  %-34s %12s %14s%n", "", "median ms", "rows/second");
-        System.out.printf("  %-34s %12.0f %14.0f%n", "Himoya sweep (SweepEngine)", hm, ROWS / 2 / (hm / 1000));
-        System.out.printf("  %-34s %12.0f %14.0f%n", "hand-written batched DELETE loop", bm, ROWS / 2 / (bm / 1000));
-        System.out.printf("  %-34s %12.2f%n", "ratio Himoya/baseline (time)", ratio);
-        System.out.printf("%n  goal: ratio <= %.2f -> %s%n%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
-        System.out.println("  Himoya ms per run:   " + list(h));
-        System.out.println("  baseline ms per run: " + list(b));
-    }
-
-    private static String list(double[] ms) {
-        return Arrays.stream(ms).mapToObj(m -> String.format("%.0f", m)).collect(Collectors.joining(" "));
-    }
-
-    private static int arg(String[] args, int i, int dflt) {
-        if (args.length <= i) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(args[i]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("usage: RetentionBenchmark [warm-up pairs] [measured pairs] [batch];"
-                    + " got '" + args[i] + "'");
-        }
+        RetentionPair.table(runs, 34).line("ratio Himoya/baseline (time)", ratio);
+        Pairs.goal(RetentionPair.GOAL, ratio);
+        runs.listing("ms", "%.0f");
     }
 
     private static void exec(Connection c, String sql) throws SQLException {
