@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Savepoint;
 import org.jboss.logging.Logger;
 import uz.himoya.db.RowGuard;
@@ -86,7 +87,20 @@ public final class MysqlRowGuard {
             Savepoint before = c.setSavepoint();
             long seen = count(snapshot);
             between.counted(table, false);
-            long changed = change.executeLargeUpdate();
+            long changed;
+            try {
+                changed = change.executeLargeUpdate();
+            } catch (SQLException e) {
+                if (e.getErrorCode() != RECORD_CHANGED) {
+                    throw e;
+                }
+                // MariaDB with innodb_snapshot_isolation (the default from 11.6 on) refuses a change of a row
+                // committed by another transaction after this one's snapshot, and the snapshot stays for the
+                // transaction, so no recount here can help: the whole erasure is retried, as a serialization
+                // failure is (SqlErrors.transientFailure). The server's text names the table only.
+                throw new SQLTransactionRollbackException("a row of table " + table + " changed after the"
+                        + " erasure's snapshot; retried", "40001", RECORD_CHANGED, e);
+            }
             if (seen == changed) {
                 return changed;
             }
@@ -96,6 +110,9 @@ public final class MysqlRowGuard {
         between.counted(table, true);
         return compare(picked, change, table, context);
     }
+
+    /** ER_CHECKREAD: "Record has changed since last read", MariaDB's snapshot isolation refusing a change. */
+    static final int RECORD_CHANGED = 1020;
 
     private static long count(PreparedStatement count) throws SQLException {
         try (ResultSet rs = count.executeQuery()) {

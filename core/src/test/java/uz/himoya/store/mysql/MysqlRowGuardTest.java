@@ -131,6 +131,32 @@ class MysqlRowGuardTest {
     }
 
     @Test
+    void shouldAskForARetry_whenSnapshotIsolationRefusesARowChangedSinceTheSnapshot() throws SQLException {
+        // Arrange: MariaDB's innodb_snapshot_isolation (the default from 11.6 on): another transaction changes
+        // one of the subject's rows after the snapshot count, and the change then may not touch it
+        exec(connection, "SET SESSION innodb_snapshot_isolation = ON");
+        MysqlRowGuard.Between writer = (table, locked) -> {
+            if (table.equals("access_logs") && !locked) {
+                try (Connection other = EmbeddedMariaDb.connect(DB)) {
+                    exec(other, "UPDATE access_logs SET page = '/changed' WHERE user_id = 1001 LIMIT 1");
+                }
+            }
+        };
+
+        // Act
+        Throwable thrown = catchThrowable(() -> MysqlErasure.execute(connection, plan, SUBJECT, writer));
+        connection.rollback();
+
+        // Assert: a serialization failure, which the workflows retry, naming no value; nothing erased
+        assertThat(thrown).isInstanceOf(java.sql.SQLTransactionRollbackException.class);
+        assertThat(uz.himoya.db.SqlErrors.transientFailure(thrown)).isTrue();
+        assertThat(uz.himoya.db.SqlErrors.code(thrown)).isEqualTo("sql-40001");
+        assertThat(thrown.getMessage()).doesNotContain(SUBJECT).doesNotContain("/changed");
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE user_id = 1001")).isEqualTo(30);
+        assertThat(count(connection, "SELECT count(*) FROM users WHERE id = 1001")).isEqualTo(1);
+    }
+
+    @Test
     void shouldKeepCountedRowsFromChanging_whenAnotherTransactionTriesBetweenTheLockingCountAndChange()
             throws SQLException {
         // Arrange: a new item of the subject's order after the snapshot count sends the step to its locking
