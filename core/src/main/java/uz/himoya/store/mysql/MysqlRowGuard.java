@@ -81,34 +81,33 @@ public final class MysqlRowGuard {
     static long execute(Connection c, PreparedStatement snapshot, PreparedStatement count, PreparedStatement change,
             String table, String context, Between between) throws SQLException {
         MysqlDialect.requireTransaction(c);
-        if (snapshot != null) {
-            // The savepoint is not released: it goes with the transaction, and releasing it would cost a round
-            // trip per table.
-            Savepoint before = c.setSavepoint();
-            long seen = count(snapshot);
-            between.counted(table, false);
-            long changed;
-            try {
-                changed = change.executeLargeUpdate();
-            } catch (SQLException e) {
-                if (e.getErrorCode() != RECORD_CHANGED) {
-                    throw e;
+        try {
+            if (snapshot != null) {
+                // The savepoint is not released: it goes with the transaction, and releasing it would cost a
+                // round trip per table.
+                Savepoint before = c.setSavepoint();
+                long seen = count(snapshot);
+                between.counted(table, false);
+                long changed = change.executeLargeUpdate();
+                if (seen == changed) {
+                    return changed;
                 }
-                // MariaDB with innodb_snapshot_isolation (the default from 11.6 on) refuses a change of a row
-                // committed by another transaction after this one's snapshot, and the snapshot stays for the
-                // transaction, so no recount here can help: the whole erasure is retried, as a serialization
-                // failure is (SqlErrors.transientFailure). The server's text names the table only.
-                throw new SQLTransactionRollbackException("a row of table " + table + " changed after the"
-                        + " erasure's snapshot; retried", "40001", RECORD_CHANGED, e);
+                c.rollback(before); // the change is undone; the locks it took stay, which the recount needs anyway
             }
-            if (seen == changed) {
-                return changed;
+            long picked = count(count);
+            between.counted(table, true);
+            return compare(picked, change, table, context);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != RECORD_CHANGED) {
+                throw e;
             }
-            c.rollback(before); // the change is undone; the locks it took stay, which the recount needs anyway
+            // MariaDB with innodb_snapshot_isolation (on by default in newer releases) refuses a change or a
+            // locking read of a row that another transaction committed after this one's snapshot, and the
+            // snapshot stays for the transaction, so no recount can help: the whole erasure is retried, as a
+            // serialization failure is (SqlErrors.transientFailure). The server's text names the table only.
+            throw new SQLTransactionRollbackException("a row of table " + table + " changed after the"
+                    + " erasure's snapshot; retried", "40001", RECORD_CHANGED, e);
         }
-        long picked = count(count);
-        between.counted(table, true);
-        return compare(picked, change, table, context);
     }
 
     /** ER_CHECKREAD: "Record has changed since last read", MariaDB's snapshot isolation refusing a change. */

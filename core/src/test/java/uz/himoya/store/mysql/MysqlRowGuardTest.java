@@ -132,7 +132,7 @@ class MysqlRowGuardTest {
 
     @Test
     void shouldAskForARetry_whenSnapshotIsolationRefusesARowChangedSinceTheSnapshot() throws SQLException {
-        // Arrange: MariaDB's innodb_snapshot_isolation (the default from 11.6 on): another transaction changes
+        // Arrange: MariaDB's innodb_snapshot_isolation (on by default in newer releases): another transaction changes
         // one of the subject's rows after the snapshot count, and the change then may not touch it
         exec(connection, "SET SESSION innodb_snapshot_isolation = ON");
         MysqlRowGuard.Between writer = (table, locked) -> {
