@@ -8,8 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,6 +23,7 @@ import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;
 import uz.himoya.testing.EmbeddedMariaDb;
+import uz.himoya.testing.Jdbc;
 
 /** The demo app's map and small SQL helpers for the MariaDB tests. */
 final class MysqlDemo {
@@ -97,32 +96,15 @@ final class MysqlDemo {
     }
 
     static void exec(Connection c, String... sql) throws SQLException {
-        try (var s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
+        Jdbc.exec(c, sql);
     }
 
     static long count(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Jdbc.count(c, sql);
     }
 
     static List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
-        List<Map<String, String>> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return Jdbc.rows(c, sql);
     }
 
     /** What PostgreSQL's keyed-hash writes: lower hex SHA-256 over the UTF-8 bytes of key and value. */

@@ -8,10 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,6 +25,7 @@ import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
 import uz.himoya.privacymap.PrivacyMapParser;
 import uz.himoya.testing.DemoStore;
+import uz.himoya.testing.Jdbc;
 import uz.himoya.erasure.ErasureAction;
 import uz.himoya.erasure.TableOutcome;
 
@@ -261,24 +259,11 @@ class PostgresErasureExecutorTest {
     }
 
     private long count(String sql) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Jdbc.count(connection, sql);
     }
 
     private List<Map<String, String>> rows(String sql) throws SQLException {
-        List<Map<String, String>> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return Jdbc.rows(connection, sql);
     }
 
     private PostgresErasurePlan.Step step(String table) {
