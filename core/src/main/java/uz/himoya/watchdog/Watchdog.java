@@ -80,7 +80,7 @@ public class Watchdog {
                 .filter(DeadlineAlert::opsOnly).toList();
         config.watchdog().opsEmail().ifPresent(to -> send("ops", () -> digests.sendToOps(to, forOps, notes, now),
                 sent, failures));
-        LOG.infof("watchdog redriven=%s digests=%s failures=%s", redriven, sent, failures.keySet());
+        LOG.infof("watchdog redriven=%s digests=%s failures=%s", redriven, sent, failures);
         return new WatchdogReport(redriven, view, notes, sent, failures);
     }
 
