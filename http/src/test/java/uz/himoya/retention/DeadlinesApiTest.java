@@ -35,11 +35,6 @@ class DeadlinesApiTest {
     void reset() {
         Himoya.reset();
         clock.reset();
-        // A fresh SMTP server: its stop closes every connection earlier test classes left with it, so the mail
-        // client's pool cannot hand this test's digest a connection that waits for a reply that never comes
-        // (seen twice in full CI runs: the digest's send hung until the test's 30 s HTTP timeout).
-        SmtpResource.stopServer();
-        SmtpResource.startServer();
     }
 
     @AfterEach
