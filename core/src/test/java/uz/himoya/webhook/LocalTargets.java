@@ -131,6 +131,9 @@ final class LocalTargets implements AutoCloseable {
                     "\"address\":{\"city\":\"Tashkent\",\"street\":\"Amir Temur 1\"}"));
             case "/data-array" -> reply(ex, 200, record("contact.phone", "\"phones\":[\"+998901234567\"]"));
             case "/data-category" -> reply(ex, 200, record("contact.shoe-size", "\"size\":\"Dilnoza wears 38\""));
+            case "/data-duplicate" -> reply(ex, 200, record("contact.name",
+                    "\"first_name\":\"Dilnoza\",\"first_name\":\"Aziza\""));
+            case "/data-no-name" -> reply(ex, 200, record("contact.name", "\"\":\"Dilnoza\""));
             case "/data-no-fields" -> reply(ex, 200, "{\"records\":[{\"category\":\"contact.name\",\"fields\":{}}]}");
             case "/data-extra" -> reply(ex, 200, "{\"records\":[{\"category\":\"contact.name\",\"fields\":"
                     + "{\"first_name\":\"Dilnoza\"},\"source\":\"crm\"}]}");

@@ -137,7 +137,7 @@ class WebhookSubjectDataTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "/data-nested", "/data-array", "/data-category", "/data-no-fields", "/data-extra",
-            "/data-malformed", "/data-too-many", "/data-big", "/not-json", "/empty", "/ok" })
+            "/data-duplicate", "/data-no-name", "/data-malformed", "/data-too-many", "/data-big", "/not-json", "/empty", "/ok" })
     void shouldFailWithBadReplyEchoingNothing_when200BodyIsNotTheDataFormat(String path) {
         // Act
         AccessReply reply = readFrom(path);
