@@ -81,7 +81,7 @@ public final class MysqlErasure {
      * would be, and binds there one placeholder per captured key, each as key says. count is the locking count
      * ({@code FOR UPDATE}); snapshotCount, where present, the same count without a lock, which the guard tries
      * first ({@link MysqlRowGuard#execute(Connection, PreparedStatement, PreparedStatement, PreparedStatement,
-     * String, String)}).
+     * String, String, MysqlRowGuard.Between)}).
      */
     public record Step(String table, ErasureAction action, String count, String change, List<Object> changeParams,
             MysqlKey key, List<String> categories, List<String> anonymizedColumns, Optional<String> keptBecause,

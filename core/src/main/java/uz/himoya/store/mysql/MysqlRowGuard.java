@@ -72,12 +72,8 @@ public final class MysqlRowGuard {
      * {@link #execute(Connection, PreparedStatement, PreparedStatement, String, String)} does.
      *
      * @param snapshot the count without a lock, or null to count under the lock only
+     * @param between  called after each count (tests play a concurrent writer there)
      */
-    public static long execute(Connection c, PreparedStatement snapshot, PreparedStatement count,
-            PreparedStatement change, String table, String context) throws SQLException {
-        return execute(c, snapshot, count, change, table, context, Between.NOTHING);
-    }
-
     static long execute(Connection c, PreparedStatement snapshot, PreparedStatement count, PreparedStatement change,
             String table, String context, Between between) throws SQLException {
         MysqlDialect.requireTransaction(c);
