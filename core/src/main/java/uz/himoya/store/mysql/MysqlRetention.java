@@ -49,14 +49,16 @@ import uz.himoya.store.port.SweepRule;
  * statement, and the rows it found must equal the rows picked ({@link uz.himoya.db.RowGuard.Violation} otherwise;
  * the caller rolls back). A table without a primary key has no such identity in MySQL and is refused.
  * The keyset cursor (column value, primary key) lets each batch start where the last stopped, on an index
- * over the column; SKIP LOCKED leaves rows the app is writing right now to the next sweep.
+ * over the column; SKIP LOCKED leaves rows the app is writing right now to the next sweep. Where a fifth or more
+ * of the table is past retention, a run walks the primary key instead ({@link Walk}): the same statements with
+ * {@code ORDER BY pk...} and the cursor {@code pk > ?}.
  *
  * <p>On MariaDB a DELETE rule's batch is first tried as one statement, with the same condition, order and
  * limit:
  *
  * <pre>
  * SET STATEMENT innodb_lock_wait_timeout = 0 FOR DELETE FROM db.t WHERE column &lt; ? [AND ...] [AND cursor]
- *  ORDER BY column, pk LIMIT ? RETURNING pk..., column
+ *  ORDER BY column, pk LIMIT ? RETURNING pk..., column      -- a KEY walk: ORDER BY pk... RETURNING pk...
  * </pre>
  *
  * Why: the pick reaches each row through the column's index and locks it in the primary key, and the DELETE
@@ -158,7 +160,7 @@ public final class MysqlRetention {
                 String expiredOnTable = expired(catalogue, t, r, onTable, new ArrayList<>(), new ArrayList<>(),
                         new ArrayList<>()).toString();
                 direct = new Direct(table, expiredOnTable, owner(map, catalogue, database, t, onTable),
-                        onTable.apply(r.column()), changeKeys);
+                        onTable.apply(r.column()), onTable.apply(pk.get(0)), changeKeys);
             }
         }
         Owner owner = owner(map, catalogue, database, t, onAlias);
@@ -325,10 +327,34 @@ public final class MysqlRetention {
     }
 
     /**
+     * How a run's batches go through the table. COLUMN: in the order of the retention column (then the primary
+     * key), which an index over the column ranges over, reaching only rows past retention; each costs InnoDB a
+     * descent of the primary key to the row. KEY: in the order of the primary key, reading every row from the
+     * cursor on, expired or not, as a hand-written loop does: where much of the table is expired, reading the
+     * rows in their stored order is cheaper than a descent per row (bin/bench-retention-mariadb, half the table
+     * expired). A KEY batch's locking read or DELETE locks the live rows it reads in its key range too (InnoDB,
+     * REPEATABLE READ), until the batch commits: an app writing one of them waits for that one batch, and a
+     * row the app holds makes the batch's one statement give way to the SKIP LOCKED pick, as on a COLUMN walk.
+     * A KEY walk's cursor carries no retention value, which is how a resumed run knows its walk.
+     */
+    enum Walk {
+        COLUMN,
+        KEY;
+
+        String order(String column, String keys) {
+            return this == KEY ? keys : column + ", " + keys;
+        }
+
+        SweepRule.Cursor cursor(String value, List<String> key) {
+            return new SweepRule.Cursor(this == KEY ? null : value, key);
+        }
+    }
+
+    /**
      * A DELETE rule's batch as one statement on MariaDB (see the class comment): the table, the rule's
      * condition and owner test with columns named through the table, the retention column and the key columns.
      */
-    record Direct(String table, String filter, Owner owner, String column, String keys) {
+    record Direct(String table, String filter, Owner owner, String column, String firstKey, String keys) {
     }
 
     /** A mapped table's retention rule on MySQL. */
@@ -404,31 +430,67 @@ public final class MysqlRetention {
             if (after.isPresent() && after.get().key().size() != key.size()) {
                 throw new IllegalArgumentException("the cursor is not of this rule's primary key");
             }
+            // A run's walk is chosen once, at its first batch, and carried in the cursor (a KEY walk's has no value).
+            Walk walk = after.isPresent() ? (after.get().value() == null ? Walk.KEY : Walk.COLUMN) : walk(c, scope);
+            return batch(c, scope, after, limit, walk);
+        }
+
+        /** A batch along the given walk; for tests, which take both walks on the same small tables. */
+        Batch batch(Connection c, Scope scope, Optional<Cursor> after, int limit, Walk walk) throws SQLException {
             if (direct != null) {
-                Optional<Batch> done = deleteAtOnce(c, scope, after, limit);
+                Optional<Batch> done = deleteAtOnce(c, scope, after, limit, walk);
                 if (done.isPresent()) {
                     return done.get();
                 }
             }
-            return pickThenChange(c, scope, after, limit);
+            return pickThenChange(c, scope, after, limit, walk);
+        }
+
+        /**
+         * The walk for a run that starts now: KEY where the optimizer estimates that a fifth or more of the
+         * table's rows are past retention (or the retention column has no index to range over, so the estimate
+         * is the whole table), COLUMN otherwise. Both estimates are the server's statistics (an index dive and
+         * the table's row count): nothing is scanned. A fifth is a judgment, not a measured crossing point:
+         * bin/bench-retention-mariadb measured the KEY walk faster at a half, and a COLUMN walk at a few per cent
+         * reaches only the rows it removes where a KEY walk reads the whole table.
+         */
+        Walk walk(Connection c, Scope scope) throws SQLException {
+            List<Bound> params = new ArrayList<>();
+            String where = where(new Scope(scope.appId(), scope.asOf(), List.of()), params, filter, owner);
+            long expired = estimate(c, "EXPLAIN SELECT 1 FROM " + from + " WHERE " + where, params);
+            long total = estimate(c, "EXPLAIN SELECT 1 FROM " + from, List.of());
+            Walk walk = total > 0 && expired * 5 >= total ? Walk.KEY : Walk.COLUMN;
+            LOG.debugf("app=%s rule=%s: about %d of %d rows past retention; walking by %s", scope.appId(), name,
+                    expired, total, walk);
+            return walk;
+        }
+
+        /** The rows the optimizer expects the first table of an EXPLAIN to read. */
+        private static long estimate(Connection c, String explain, List<Bound> params) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(explain)) {
+                bind(ps, 1, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong("rows") : 0;
+                }
+            }
         }
 
         /**
          * MariaDB, DELETE rules: the batch in one statement, {@code DELETE ... ORDER BY column, pk LIMIT n
-         * RETURNING pk, column}, which reaches each row once, through the retention column's index, and
+         * RETURNING pk, column} ({@code ORDER BY pk ... RETURNING pk} on a KEY walk), which reaches each row once, through the retention column's index, and
          * returns exactly the rows it deleted (the batch's count and cursor). It must not wait for a row
          * another transaction holds, as the pick's SKIP LOCKED does not: {@code innodb_lock_wait_timeout = 0}
          * for the statement makes it fail at once on such a row (1205), MariaDB undoes the statement, and the
          * batch is picked with SKIP LOCKED instead. Empty then.
          */
-        private Optional<Batch> deleteAtOnce(Connection c, Scope scope, Optional<Cursor> after, int limit)
+        private Optional<Batch> deleteAtOnce(Connection c, Scope scope, Optional<Cursor> after, int limit, Walk walk)
                 throws SQLException {
             List<Bound> params = new ArrayList<>();
-            String where = where(scope, params, direct.filter(), direct.owner()) + after(after, direct.column(),
-                    direct.keys(), params);
+            String where = where(scope, params, direct.filter(), direct.owner()) + after(after, walk, direct.column(),
+                    direct.firstKey(), direct.keys(), params);
             String sql = "SET STATEMENT innodb_lock_wait_timeout = 0 FOR DELETE FROM " + direct.table() + " WHERE "
-                    + where + " ORDER BY " + direct.column() + ", " + direct.keys() + " LIMIT ? RETURNING "
-                    + direct.keys() + ", CAST(" + direct.column() + " AS CHAR)";
+                    + where + " ORDER BY " + walk.order(direct.column(), direct.keys()) + " LIMIT ? RETURNING "
+                    + direct.keys() + (walk == Walk.KEY ? "" : ", CAST(" + direct.column() + " AS CHAR)");
             // A server started with innodb_rollback_on_timeout rolls the whole transaction back on 1205, and
             // with it whatever the caller did in it before this batch: the savepoint then is gone too, and
             // rolling back to it fails instead of carrying on as if that work were still there.
@@ -448,7 +510,9 @@ public final class MysqlRetention {
                             for (int k = 1; k <= key.size(); k++) {
                                 last.add(rs.getString(k));
                             }
-                            lastValue = rs.getString(key.size() + 1);
+                            // A KEY walk's cursor has no value: its rows come back without one, which
+                            // spares the server a conversion to text and the wire a column per deleted row.
+                            lastValue = walk == Walk.KEY ? null : rs.getString(key.size() + 1);
                         }
                     }
                 }
@@ -464,7 +528,7 @@ public final class MysqlRetention {
             if (deleted == 0) {
                 return Optional.of(new Batch(0, 0, Optional.empty()));
             }
-            return Optional.of(new Batch(deleted, deleted, Optional.of(new Cursor(lastValue, last))));
+            return Optional.of(new Batch(deleted, deleted, Optional.of(walk.cursor(lastValue, last))));
         }
 
         /**
@@ -472,13 +536,14 @@ public final class MysqlRetention {
          * a MariaDB batch that met a locked row: the pick locks the rows with SKIP LOCKED, then the change
          * reaches exactly those keys, guarded.
          */
-        private Batch pickThenChange(Connection c, Scope scope, Optional<Cursor> after, int limit)
+        private Batch pickThenChange(Connection c, Scope scope, Optional<Cursor> after, int limit, Walk walk)
                 throws SQLException {
             List<Bound> params = new ArrayList<>();
             String keys = String.join(", ", key.stream().map(KeyPart::sql).toList());
-            String where = where(scope, params, filter, owner) + after(after, column, keys, params);
+            String where = where(scope, params, filter, owner) + after(after, walk, column, key.get(0).sql(), keys,
+                    params);
             String pick = "SELECT " + keys + ", CAST(" + column + " AS CHAR) FROM " + from + " WHERE " + where
-                    + " ORDER BY " + column + ", " + keys + " LIMIT ? FOR UPDATE SKIP LOCKED";
+                    + " ORDER BY " + walk.order(column, keys) + " LIMIT ? FOR UPDATE SKIP LOCKED";
             List<List<String>> picked = new ArrayList<>();
             String lastValue = null;
             try (PreparedStatement ps = c.prepareStatement(pick)) {
@@ -514,27 +579,36 @@ public final class MysqlRetention {
                 // The pick counted and locked the rows; the change must find exactly those.
                 long changed = MysqlRowGuard.execute(c, picked.size(), ps, name, "app=" + scope.appId() + " rule="
                         + name);
-                return new Batch(picked.size(), changed, Optional.of(new Cursor(lastValue, picked.getLast())));
+                return new Batch(picked.size(), changed, Optional.of(walk.cursor(lastValue, picked.getLast())));
             }
         }
 
         /**
-         * The keyset test for rows after the cursor (empty without one); appends its values. The first test lets
-         * an index on the column start the scan at the cursor; the row comparison then steps past the rows of
-         * equal value already done.
+         * The keyset test for rows after the cursor along the walk (empty without one); appends its values. The
+         * first test lets an index on the walk's leading column (the retention column, or the primary key's first
+         * part) start the scan at the cursor; the row comparison then steps past the rows of equal value already
+         * done. A single-column primary key needs only the first test, strictly.
          */
-        private String after(Optional<Cursor> after, String column, String keys, List<Bound> params) {
+        private String after(Optional<Cursor> after, Walk walk, String column, String firstKey, String keys,
+                List<Bound> params) {
             if (after.isEmpty()) {
                 return "";
             }
             Cursor cur = after.get();
-            params.add(Bound.text(cur.value()));
-            params.add(Bound.text(cur.value()));
-            for (int i = 0; i < key.size(); i++) {
+            Bound firstKeyValue = new Bound(cur.key().get(0), key.get(0).kind());
+            if (walk == Walk.KEY && key.size() == 1) {
+                params.add(firstKeyValue);
+                return " AND " + firstKey + " > ?";
+            }
+            params.add(walk == Walk.KEY ? firstKeyValue : Bound.text(cur.value()));
+            params.add(walk == Walk.KEY ? firstKeyValue : Bound.text(cur.value()));
+            for (int i = walk == Walk.KEY ? 1 : 0; i < key.size(); i++) {
                 params.add(new Bound(cur.key().get(i), key.get(i).kind()));
             }
-            return " AND " + column + " >= ? AND (" + column + ", " + keys + ") > (?, "
-                    + String.join(", ", Collections.nCopies(key.size(), "?")) + ")";
+            String lead = walk == Walk.KEY ? firstKey : column;
+            return " AND " + lead + " >= ? AND (" + walk.order(column, keys) + ") > ("
+                    + String.join(", ", Collections.nCopies(walk == Walk.KEY ? key.size() : key.size() + 1, "?"))
+                    + ")";
         }
 
         @Override

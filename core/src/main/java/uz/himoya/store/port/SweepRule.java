@@ -52,7 +52,9 @@ public interface SweepRule {
 
     /**
      * Where a rule's keyset walk stands: the retention column's value (as text) and the last row's identity
-     * (its primary key, or on PostgreSQL tableoid and ctid), each part as text.
+     * (its primary key, or on PostgreSQL tableoid and ctid), each part as text. The value is null where the rule
+     * walks the table in its primary key's order (MySQL and MariaDB, a table mostly expired): the key alone then
+     * places the walk.
      */
     record Cursor(String value, List<String> key) {
         public Cursor {

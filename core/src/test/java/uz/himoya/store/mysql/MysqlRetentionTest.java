@@ -21,6 +21,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import uz.himoya.catalogue.Catalogue;
 import uz.himoya.privacymap.CatalogueValidator;
 import uz.himoya.privacymap.PrivacyMap;
@@ -232,8 +234,8 @@ class MysqlRetentionTest {
         SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
         Map<String, Long> before = statements(connection);
 
-        // Act
-        SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 8);
+        // Act: along the retention column (20 of 200 rows expired: the walk batch() chooses too)
+        SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 8, MysqlRetention.Walk.COLUMN);
         Map<String, Long> after = statements(connection);
         connection.commit();
 
@@ -265,7 +267,7 @@ class MysqlRetentionTest {
             Map<String, Long> before = statements(connection);
 
             // Act: the DELETE reaches nine rows, meets the locked one, is undone; the pick skips it
-            SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 100);
+            SweepRule.Batch batch = rule.batch(connection, scope, Optional.empty(), 100, MysqlRetention.Walk.COLUMN);
             Map<String, Long> after = statements(connection);
             connection.commit();
             SweepRule.Batch rest = rule.batch(connection, scope, batch.last(), 100);
@@ -299,7 +301,7 @@ class MysqlRetentionTest {
         Map<String, Long> before = statements(connection);
 
         // Act
-        SweepRule.Batch first = rule.batch(connection, scope, Optional.empty(), 7);
+        SweepRule.Batch first = rule.batch(connection, scope, Optional.empty(), 7, MysqlRetention.Walk.COLUMN);
         Map<String, Long> after = statements(connection);
         connection.commit();
         SweepRule.Batch second = rule.batch(connection, scope, first.last(), 7);
@@ -314,8 +316,10 @@ class MysqlRetentionTest {
                 .isEqualTo(10);
     }
 
-    @Test
-    void shouldDeleteOnlyExpiredRows_whenTheTableIsPartitionedAcrossTheCutoff() throws SQLException {
+    @ParameterizedTest
+    @CsvSource({"COLUMN, 3", "KEY, 7"})
+    void shouldDeleteOnlyExpiredRows_whenTheTableIsPartitionedAcrossTheCutoff(MysqlRetention.Walk walk, String lastKey)
+            throws SQLException {
         // Arrange: page views partitioned by time, the last partition holding rows both sides of the one-year
         // cut-off; the key is (id, seen), as MariaDB wants the partitioning column in it; John (1005) is held
         exec(connection, "CREATE TABLE page_views (id BIGINT NOT NULL, user_id BIGINT, seen DATETIME(6) NOT NULL,"
@@ -339,18 +343,138 @@ class MysqlRetentionTest {
         List<Long> batches = new ArrayList<>();
         Optional<SweepRule.Cursor> cursor = Optional.empty();
         SweepRule.Batch b;
-        while ((b = rule.batch(connection, scope, cursor, 2)).picked() > 0) {
+        while ((b = rule.batch(connection, scope, cursor, 2, walk)).picked() > 0) {
             batches.add(b.picked());
             cursor = b.last();
             connection.commit();
         }
         connection.commit();
 
-        // Assert: 1, 7 and 3 went, oldest first; the held row and every row inside the year stay
+        // Assert: 1, 7 and 3 went, oldest first (COLUMN) or by key (KEY); the held row and every row inside the
+        // year stay
         assertThat(batches).containsExactly(2L, 1L);
-        assertThat(cursor).hasValueSatisfying(c -> assertThat(c.key()).first().isEqualTo("3"));
+        assertThat(cursor).hasValueSatisfying(c -> assertThat(c.key()).first().isEqualTo(lastKey));
         assertThat(rows(connection, "SELECT id FROM page_views ORDER BY id")).extracting(r -> r.get("id"))
                 .containsExactly("2", "4", "5", "6");
+    }
+
+    @Test
+    void shouldChooseTheWalkFromTheExpiredShare_whenARunStarts() throws SQLException {
+        // Arrange: 20 of the 200 access logs are past retention
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+        MysqlRetention.Walk few = rule.walk(connection, scope);
+        // 120 of 200
+        exec(connection, "UPDATE access_logs SET accessed_at = UTC_TIMESTAMP(6) - INTERVAL 200 DAY WHERE id % 5 < 3",
+                "ANALYZE TABLE access_logs");
+        MysqlRetention.Walk most = rule.walk(connection, scope);
+        // no index over the retention column: ranging over it would read the whole table each batch
+        exec(connection, "UPDATE access_logs SET accessed_at = UTC_TIMESTAMP(6) WHERE id % 5 < 3");
+        dropIndexesOn(connection, "access_logs", "accessed_at");
+        MysqlRetention.Walk unindexed = rule.walk(connection, scope);
+
+        // Assert
+        assertThat(List.of(few, most, unindexed)).containsExactly(MysqlRetention.Walk.COLUMN,
+                MysqlRetention.Walk.KEY, MysqlRetention.Walk.KEY);
+    }
+
+    @Test
+    void shouldWalkThePrimaryKeyToTheEnd_whenMostOfTheTableIsExpired() throws SQLException {
+        // Arrange: 120 of the 200 access logs past retention, John's (1005) held; the walk is chosen by batch()
+        exec(connection, "UPDATE access_logs SET accessed_at = UTC_TIMESTAMP(6) - INTERVAL 200 DAY WHERE id % 5 < 3",
+                "ANALYZE TABLE access_logs");
+        long expired = count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY");
+        long held = count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY AND user_id = 1005");
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of("1005"));
+
+        // Act: batches of 25, each resumed from the last one's cursor alone, as a resumed run is
+        List<Long> batches = new ArrayList<>();
+        List<SweepRule.Cursor> cursors = new ArrayList<>();
+        Optional<SweepRule.Cursor> cursor = Optional.empty();
+        SweepRule.Batch b;
+        while ((b = rule.batch(connection, scope, cursor, 25)).picked() > 0) {
+            batches.add(b.picked());
+            cursor = b.last();
+            cursors.add(cursor.orElseThrow());
+            connection.commit();
+        }
+        connection.commit();
+
+        // Assert: every expired row not held went, by key; the cursor carries the key alone
+        assertThat(batches.stream().mapToLong(Long::longValue).sum()).isEqualTo(expired - held);
+        assertThat(cursors).allSatisfy(c -> assertThat(c.value()).isNull());
+        assertThat(cursors).extracting(c -> Long.parseLong(c.key().getFirst())).isSorted();
+        assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY")).isEqualTo(held);
+        assertThat(count(connection, "SELECT count(*) FROM access_logs")).isEqualTo(200 - expired + held);
+    }
+
+    @Test
+    void shouldGiveWayToSkipLocked_whenAKeyWalkMeetsALiveRowTheAppHolds() throws SQLException {
+        // Arrange: most rows expired; the app holds a live row in the middle of the key range
+        exec(connection, "UPDATE access_logs SET accessed_at = UTC_TIMESTAMP(6) - INTERVAL 200 DAY WHERE id % 5 < 3",
+                "ANALYZE TABLE access_logs");
+        long expired = count(connection, "SELECT count(*) FROM access_logs WHERE accessed_at < UTC_TIMESTAMP()"
+                + " - INTERVAL 90 DAY");
+        MysqlRetention.Rule rule = rule("access_logs");
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+        try (Connection app = EmbeddedMariaDb.connect(DB)) {
+            app.setAutoCommit(false);
+            long live = count(app, "SELECT id FROM access_logs WHERE accessed_at >= UTC_TIMESTAMP() - INTERVAL 90 DAY"
+                    + " ORDER BY id LIMIT 1 OFFSET 40");
+            exec(app, "SELECT id FROM access_logs WHERE id = " + live + " FOR UPDATE");
+            Map<String, Long> before = statements(connection);
+
+            // Act: batches of 20 by key (a batch by keys that covers most of so small a table is read by a full
+            // scan, which would wait for the held row: a production batch is a small share of its table)
+            long removed = 0;
+            Optional<SweepRule.Cursor> cursor = Optional.empty();
+            SweepRule.Batch b;
+            while ((b = rule.batch(connection, scope, cursor, 20, MysqlRetention.Walk.KEY)).picked() > 0) {
+                assertThat(b.affected()).isEqualTo(b.picked());
+                assertThat(b.last()).hasValueSatisfying(c -> assertThat(c.value()).isNull());
+                removed += b.picked();
+                cursor = b.last();
+                connection.commit();
+            }
+            Map<String, Long> after = statements(connection);
+            connection.commit();
+            app.rollback();
+
+            // Assert: the batch that reached the held row was undone and picked with SKIP LOCKED, once
+            assertThat(delta(before, after)).containsEntry("Com_rollback_to_savepoint", 1L)
+                    .containsEntry("Com_select", 1L);
+            assertThat(removed).isEqualTo(expired);
+            assertThat(count(connection, "SELECT count(*) FROM access_logs WHERE id = " + live)).isEqualTo(1);
+            assertThat(count(connection, "SELECT count(*) FROM access_logs")).isEqualTo(200 - expired);
+        }
+    }
+
+    @Test
+    void shouldWalkACompositeKeyInKeyOrder_whenTheStoreIsMysql8() throws SQLException {
+        // Arrange: marketing consents (key user_id, channel) past 100 days, on a MySQL 8 store (pick, then DELETE)
+        PrivacyMap mysql = CatalogueValidator.validate(MysqlDemo.parsed("mysql").withTables(map.tables()), catalogue);
+        MysqlRetention.Rule rule = MysqlRetention.plan(mysql, MysqlDemo.STORE, catalogue, PSEUDONYM_KEY).stream()
+                .filter(r -> r.name().equals("marketing_consents")).findFirst().orElseThrow();
+        SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
+
+        // Act
+        SweepRule.Batch first = rule.batch(connection, scope, Optional.empty(), 1, MysqlRetention.Walk.KEY);
+        SweepRule.Batch second = rule.batch(connection, scope, first.last(), 1);
+        SweepRule.Batch third = rule.batch(connection, scope, second.last(), 1);
+        connection.commit();
+
+        // Assert
+        assertThat(first.last()).hasValueSatisfying(c -> assertThat(c).isEqualTo(new SweepRule.Cursor(null,
+                List.of("1001", "email"))));
+        assertThat(second.last()).hasValueSatisfying(c -> assertThat(c).isEqualTo(new SweepRule.Cursor(null,
+                List.of("1001", "sms"))));
+        assertThat(third.picked()).isZero();
+        assertThat(rows(connection, "SELECT user_id, channel FROM marketing_consents")).singleElement()
+                .isEqualTo(Map.of("user_id", "1005", "channel", "email"));
     }
 
     @Test
@@ -364,6 +488,15 @@ class MysqlRetentionTest {
         // Act + Assert
         assertThatThrownBy(() -> MysqlRetention.compile(map, withKeyless, keyless, keyless.retention().orElseThrow(),
                 PSEUDONYM_KEY)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("primary key");
+    }
+
+    private static void dropIndexesOn(Connection c, String table, String column) throws SQLException {
+        for (Map<String, String> r : rows(c, "SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" + table + "' AND COLUMN_NAME = '" + column
+                + "' AND INDEX_NAME <> 'PRIMARY'")) {
+            exec(c, "DROP INDEX `" + r.get("name") + "` ON " + table);
+        }
+        exec(c, "ANALYZE TABLE " + table);
     }
 
     /** The session's statement counters the tests read the batch's shape from. */
