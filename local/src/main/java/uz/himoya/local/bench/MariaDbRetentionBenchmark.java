@@ -48,8 +48,8 @@ import uz.himoya.testing.EmbeddedMariaDb;
  * the demo map's 90-day retention (1,000,000 to remove), over 200 users, with the demo schema's index on
  * accessed_at. Himoya runs the real path with the app's store apart from its own database: SweepEngine with
  * Himoya's run record, locks and exclusions on the embedded PostgreSQL, and on MariaDB the MysqlRetention rule
- * compiled from privacy-maps/demo.yaml (a keyset {@code DELETE ... ORDER BY accessed_at, id LIMIT n RETURNING}
- * that never waits for a locked row, falling back to a pick with FOR UPDATE SKIP LOCKED and a guarded DELETE by
+ * compiled from privacy-maps/demo.yaml (with half the table expired it walks the primary key: a keyset
+ * {@code DELETE ... ORDER BY id LIMIT n RETURNING id} that never waits for a locked row, falling back to a pick with FOR UPDATE SKIP LOCKED and a guarded DELETE by
  * primary key when it meets one) with its ledger row, one store transaction per batch, then the run record's
  * progress on PostgreSQL.
  * The baseline is what a careful developer writes by hand on MariaDB: {@code DELETE FROM access_logs WHERE
