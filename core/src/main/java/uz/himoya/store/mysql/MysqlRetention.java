@@ -345,8 +345,18 @@ public final class MysqlRetention {
             return this == KEY ? keys : column + ", " + keys;
         }
 
-        SweepRule.Cursor cursor(String value, List<String> key) {
-            return new SweepRule.Cursor(this == KEY ? null : value, key);
+        /**
+         * What a batch returns after the keys for the cursor: the retention column as text on a COLUMN walk;
+         * nothing on a KEY walk, whose cursor has no value (which spares the server a conversion to text and the
+         * wire a column per row).
+         */
+        String returned(String column) {
+            return this == KEY ? "" : ", CAST(" + column + " AS CHAR)";
+        }
+
+        /** The cursor's value from a row that {@link #returned} shaped: the column at index, or none. */
+        String value(ResultSet rs, int index) throws SQLException {
+            return this == KEY ? null : rs.getString(index);
         }
     }
 
@@ -477,8 +487,8 @@ public final class MysqlRetention {
 
         /**
          * MariaDB, DELETE rules: the batch in one statement, {@code DELETE ... ORDER BY column, pk LIMIT n
-         * RETURNING pk, column} ({@code ORDER BY pk ... RETURNING pk} on a KEY walk), which reaches each row once, through the retention column's index, and
-         * returns exactly the rows it deleted (the batch's count and cursor). It must not wait for a row
+         * RETURNING pk, column} ({@code ORDER BY pk ... RETURNING pk} on a KEY walk), which reaches each row once
+         * and returns exactly the rows it deleted (the batch's count and cursor). It must not wait for a row
          * another transaction holds, as the pick's SKIP LOCKED does not: {@code innodb_lock_wait_timeout = 0}
          * for the statement makes it fail at once on such a row (1205), MariaDB undoes the statement, and the
          * batch is picked with SKIP LOCKED instead. Empty then.
@@ -490,7 +500,7 @@ public final class MysqlRetention {
                     direct.firstKey(), direct.keys(), params);
             String sql = "SET STATEMENT innodb_lock_wait_timeout = 0 FOR DELETE FROM " + direct.table() + " WHERE "
                     + where + " ORDER BY " + walk.order(direct.column(), direct.keys()) + " LIMIT ? RETURNING "
-                    + direct.keys() + (walk == Walk.KEY ? "" : ", CAST(" + direct.column() + " AS CHAR)");
+                    + direct.keys() + walk.returned(direct.column());
             // A server started with innodb_rollback_on_timeout rolls the whole transaction back on 1205, and
             // with it whatever the caller did in it before this batch: the savepoint then is gone too, and
             // rolling back to it fails instead of carrying on as if that work were still there.
@@ -510,9 +520,7 @@ public final class MysqlRetention {
                             for (int k = 1; k <= key.size(); k++) {
                                 last.add(rs.getString(k));
                             }
-                            // A KEY walk's cursor has no value: its rows come back without one, which
-                            // spares the server a conversion to text and the wire a column per deleted row.
-                            lastValue = walk == Walk.KEY ? null : rs.getString(key.size() + 1);
+                            lastValue = walk.value(rs, key.size() + 1);
                         }
                     }
                 }
@@ -528,7 +536,7 @@ public final class MysqlRetention {
             if (deleted == 0) {
                 return Optional.of(new Batch(0, 0, Optional.empty()));
             }
-            return Optional.of(new Batch(deleted, deleted, Optional.of(walk.cursor(lastValue, last))));
+            return Optional.of(new Batch(deleted, deleted, Optional.of(new Cursor(lastValue, last))));
         }
 
         /**
@@ -542,7 +550,7 @@ public final class MysqlRetention {
             String keys = String.join(", ", key.stream().map(KeyPart::sql).toList());
             String where = where(scope, params, filter, owner) + after(after, walk, column, key.get(0).sql(), keys,
                     params);
-            String pick = "SELECT " + keys + ", CAST(" + column + " AS CHAR) FROM " + from + " WHERE " + where
+            String pick = "SELECT " + keys + walk.returned(column) + " FROM " + from + " WHERE " + where
                     + " ORDER BY " + walk.order(column, keys) + " LIMIT ? FOR UPDATE SKIP LOCKED";
             List<List<String>> picked = new ArrayList<>();
             String lastValue = null;
@@ -556,7 +564,7 @@ public final class MysqlRetention {
                             row.add(rs.getString(k));
                         }
                         picked.add(row);
-                        lastValue = rs.getString(key.size() + 1);
+                        lastValue = walk.value(rs, key.size() + 1);
                     }
                 }
             }
@@ -579,7 +587,7 @@ public final class MysqlRetention {
                 // The pick counted and locked the rows; the change must find exactly those.
                 long changed = MysqlRowGuard.execute(c, picked.size(), ps, name, "app=" + scope.appId() + " rule="
                         + name);
-                return new Batch(picked.size(), changed, Optional.of(walk.cursor(lastValue, picked.getLast())));
+                return new Batch(picked.size(), changed, Optional.of(new Cursor(lastValue, picked.getLast())));
             }
         }
 
@@ -595,20 +603,23 @@ public final class MysqlRetention {
                 return "";
             }
             Cursor cur = after.get();
-            Bound firstKeyValue = new Bound(cur.key().get(0), key.get(0).kind());
-            if (walk == Walk.KEY && key.size() == 1) {
-                params.add(firstKeyValue);
-                return " AND " + firstKey + " > ?";
+            // The walk's order, as values: the retention column's (COLUMN) then the key's parts.
+            List<Bound> position = new ArrayList<>();
+            if (walk == Walk.COLUMN) {
+                position.add(Bound.text(cur.value()));
             }
-            params.add(walk == Walk.KEY ? firstKeyValue : Bound.text(cur.value()));
-            params.add(walk == Walk.KEY ? firstKeyValue : Bound.text(cur.value()));
-            for (int i = walk == Walk.KEY ? 1 : 0; i < key.size(); i++) {
-                params.add(new Bound(cur.key().get(i), key.get(i).kind()));
+            for (int i = 0; i < key.size(); i++) {
+                position.add(new Bound(cur.key().get(i), key.get(i).kind()));
             }
             String lead = walk == Walk.KEY ? firstKey : column;
+            if (position.size() == 1) {
+                params.add(position.getFirst());
+                return " AND " + lead + " > ?";
+            }
+            params.add(position.getFirst());
+            params.addAll(position);
             return " AND " + lead + " >= ? AND (" + walk.order(column, keys) + ") > ("
-                    + String.join(", ", Collections.nCopies(walk == Walk.KEY ? key.size() : key.size() + 1, "?"))
-                    + ")";
+                    + String.join(", ", Collections.nCopies(position.size(), "?")) + ")";
         }
 
         @Override
