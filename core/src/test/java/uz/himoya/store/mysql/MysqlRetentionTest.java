@@ -210,9 +210,8 @@ class MysqlRetentionTest {
         MysqlRetention.Rule rule = rule("sessions");
         try (Connection app = EmbeddedMariaDb.connect(DB)) {
             app.setAutoCommit(false);
-            long locked = count(app, "SELECT min(id) FROM sessions WHERE user_id = 1003 AND last_seen_at"
-                    + " < UTC_TIMESTAMP() - INTERVAL 30 DAY");
-            exec(app, "SELECT id FROM sessions WHERE id = " + locked + " FOR UPDATE"); // that row only
+            long locked = holdLocked(app, "sessions", "SELECT min(id) FROM sessions WHERE user_id = 1003 AND"
+                    + " last_seen_at < UTC_TIMESTAMP() - INTERVAL 30 DAY");
 
             // Act
             SweepRule.Batch batch = rule.batch(connection, new SweepRule.Scope("demo", asOf, List.of()),
@@ -261,9 +260,8 @@ class MysqlRetentionTest {
         SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
         try (Connection app = EmbeddedMariaDb.connect(DB)) {
             app.setAutoCommit(false);
-            long locked = count(app, "SELECT id FROM access_logs WHERE accessed_at < UTC_TIMESTAMP() - INTERVAL 90 DAY"
-                    + " ORDER BY accessed_at, id LIMIT 1 OFFSET 9");
-            exec(app, "SELECT id FROM access_logs WHERE id = " + locked + " FOR UPDATE");
+            long locked = holdLocked(app, "access_logs", "SELECT id FROM access_logs WHERE accessed_at"
+                    + " < UTC_TIMESTAMP() - INTERVAL 90 DAY ORDER BY accessed_at, id LIMIT 1 OFFSET 9");
             Map<String, Long> before = statements(connection);
 
             // Act: the DELETE reaches nine rows, meets the locked one, is undone; the pick skips it
@@ -423,9 +421,8 @@ class MysqlRetentionTest {
         SweepRule.Scope scope = new SweepRule.Scope("demo", asOf, List.of());
         try (Connection app = EmbeddedMariaDb.connect(DB)) {
             app.setAutoCommit(false);
-            long live = count(app, "SELECT id FROM access_logs WHERE accessed_at >= UTC_TIMESTAMP() - INTERVAL 90 DAY"
-                    + " ORDER BY id LIMIT 1 OFFSET 40");
-            exec(app, "SELECT id FROM access_logs WHERE id = " + live + " FOR UPDATE");
+            long live = holdLocked(app, "access_logs", "SELECT id FROM access_logs WHERE accessed_at"
+                    + " >= UTC_TIMESTAMP() - INTERVAL 90 DAY ORDER BY id LIMIT 1 OFFSET 40");
             Map<String, Long> before = statements(connection);
 
             // Act: batches of 20 by key (a batch by keys that covers most of so small a table is read by a full
@@ -524,5 +521,15 @@ class MysqlRetentionTest {
         return new PrivacyMap.Table(t.name(), t.line(), t.store(), t.column(), t.parent(), t.parentKey(), t.categories(),
                 t.erasure(), Optional.of(new PrivacyMap.Retention(1, column, keep, new PrivacyMap.Delete(),
                         Optional.empty(), "kept " + keep)));
+    }
+
+    /**
+     * The app, in its open transaction, locks the one row of table whose id pick selects (FOR UPDATE by primary
+     * key: that row only, no gap); returns that id.
+     */
+    private static long holdLocked(Connection app, String table, String pick) throws SQLException {
+        long id = count(app, pick);
+        exec(app, "SELECT id FROM " + table + " WHERE id = " + id + " FOR UPDATE");
+        return id;
     }
 }
