@@ -10,10 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +174,36 @@ public final class WebhookClient {
                 localRun))) {
             return Exchange.failed("webhook-private-address");
         }
+        return pinned(spec, secret, job, now, addresses, tls, deadline);
+    }
+
+    /**
+     * SnapStart priming only (uz.himoya.snapstart.WebhookPrimer): one erasure job, naming nobody, to a listener of
+     * the primer's own on loopback ({@link PrimingTarget}), which answers 200 with zero rows. The job goes past the
+     * URL and address checks, which refuse loopback over http outside the local run (rightly), and runs the rest
+     * as {@link #send} does: signing, the pinned tunnel, java.net.http's client, the reply's judgement and
+     * parsing. No caller chooses where it goes.
+     */
+    public Reply primeOnLoopback() throws IOException {
+        try (PrimingTarget target = PrimingTarget.start()) {
+            WebhookSpec spec = new WebhookSpec("primer", target.url(), "primer", Duration.ofSeconds(5),
+                    Set.of(WebhookSpec.Kind.ERASURE), Set.of(WebhookSpec.Identifier.ID), false,
+                    WebhookSpec.Retries.DEFAULT, 0);
+            WebhookJob job = WebhookJob.of(UUID.randomUUID(), WebhookSpec.Kind.ERASURE, "primer",
+                    new WebhookJob.Subject(Optional.of("0"), Optional.empty()), "http://primer.invalid", "primer");
+            Exchange e = pinned(spec, UUID.randomUUID().toString(), job, Instant.now(), List.of(target.address()),
+                    false, System.nanoTime() + spec.timeout().toNanos());
+            target.awaitAnswered();
+            if (e.answer() != null) {
+                return e.answer();
+            }
+            return done(e.body()).orElse(new Reply.Failed(BAD_REPLY));
+        }
+    }
+
+    private Exchange pinned(WebhookSpec spec, String secret, WebhookJob job, Instant now, List<InetAddress> addresses,
+            boolean tls, long deadline) {
+        URI url = spec.url();
         byte[] body = job.body();
         String signature = WebhookSignature.sign(secret, body, now);
         int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
