@@ -2,7 +2,6 @@ package uz.himoya.local.bench;
 
 import static uz.himoya.local.bench.Bench.exec;
 import static uz.himoya.local.bench.Bench.loadAverage;
-import static uz.himoya.local.bench.Bench.percentile;
 import static uz.himoya.local.bench.Bench.queryLong;
 import static uz.himoya.local.bench.Bench.queryString;
 
@@ -90,6 +89,10 @@ public final class BreachResolveBenchmark {
 
     /** One run's figures. */
     private record Measured(double ms, long peakUsed, long mostLive) {
+        /** As {@link Pairs} keeps them: time first, then the heap's figures in MB. */
+        double[] figures() {
+            return new double[] {ms, peakUsed / 1048576.0, mostLive / 1048576.0};
+        }
     }
 
     private static final String USAGE = "BreachResolveBenchmark [subjects] [measured pairs]";
@@ -147,26 +150,35 @@ public final class BreachResolveBenchmark {
                     Connection s1 = storeDs.getConnection(); Connection s2 = storeDs.getConnection()) {
                 h1.setAutoCommit(false);
                 h2.setAutoCommit(false);
-                String loadBefore = loadAverage();
                 System.out.println();
-                System.out.printf("[bench] resolving %,d subjects; warm-up pair (also the equality check) ...%n",
-                        subjects);
-                prepare(admin);
-                Measured wh = timed(h1, s1, himoya, subjects, heap);
-                Measured wb = timed(h2, s2, baseline, subjects, heap);
-                String check = compare(admin, subjects);
-                System.out.printf("[bench]   warm-up: Himoya %.0f ms, baseline %.0f ms; %s%n", wh.ms(), wb.ms(), check);
-                List<Measured> hs = new ArrayList<>();
-                List<Measured> bs = new ArrayList<>();
-                for (int i = 0; i < pairs; i++) {
-                    prepare(admin);
-                    hs.add(timed(h1, s1, himoya, subjects, heap));
-                    prepare(admin);
-                    bs.add(timed(h2, s2, baseline, subjects, heap));
-                    System.out.printf("[bench]   pair %d: Himoya %.0f ms, baseline %.0f ms%n", i + 1,
-                            hs.get(i).ms(), bs.get(i).ms());
-                }
-                report(subjects, pairs, check, hs, bs, loadBefore + " -> " + loadAverage());
+                System.out.printf("[bench] resolving %,d subjects; 1 warm-up pair (also the equality check), %d"
+                        + " measured ...%n", subjects, pairs);
+                // The warm-up's baseline runs beside Himoya's notices, so that the check after it compares the two
+                // sets; every other run starts from no notices of either incident.
+                boolean[] warmUp = {true};
+                String[] check = new String[1];
+                Pairs.Runs runs = Pairs.measure(1, pairs, List.of(
+                        new Pairs.Side("Himoya (BreachResolver: port + COPY)", "Himoya", () -> {
+                            prepare(admin);
+                            return timed(h1, s1, himoya, subjects, heap).figures();
+                        }),
+                        new Pairs.Side("hand-written JDBC keyset + COPY", "baseline", () -> {
+                            if (!warmUp[0]) {
+                                prepare(admin);
+                            }
+                            return timed(h2, s2, baseline, subjects, heap).figures();
+                        })), (i, figures) -> {
+                            if (warmUp[0]) {
+                                check[0] = compare(admin, subjects);
+                                warmUp[0] = false;
+                                System.out.printf("[bench]   warm-up: Himoya %.0f ms, baseline %.0f ms; %s%n",
+                                        figures[0][0], figures[1][0], check[0]);
+                            } else {
+                                System.out.printf("[bench]   pair %d: Himoya %.0f ms, baseline %.0f ms%n", i + 1,
+                                        figures[0][0], figures[1][0]);
+                            }
+                        });
+                report(subjects, check[0], runs);
             }
             prepare(admin);
         }
@@ -344,48 +356,32 @@ public final class BreachResolveBenchmark {
                 + " both ways empty; hashes = sha256(key || id), sha256(key || lower(address)))";
     }
 
-    private static void report(int subjects, int pairs, String check, List<Measured> h, List<Measured> b,
-            String load) {
-        double[] hm = h.stream().mapToDouble(Measured::ms).toArray();
-        double[] bm = b.stream().mapToDouble(Measured::ms).toArray();
-        double ratio = percentile(hm, 50) / percentile(bm, 50);
+    private static void report(int subjects, String check, Pairs.Runs runs) {
         System.out.println();
         System.out.printf("Breach resolution, %,d affected subjects from the app's store into Himoya's notices"
                 + " (resolution + commit per run)%n", subjects);
         System.out.println("  check         " + check);
-        System.out.println("  rounds        1 warm-up pair (not counted), " + pairs + " measured pairs, alternating"
-                + " Himoya/baseline; notices deleted + VACUUM + CHECKPOINT before each run");
-        System.out.println("  load average  " + load + " (start -> end)");
+        System.out.println("  rounds        1 warm-up pair (not counted), " + runs.measured() + " measured pairs,"
+                + " alternating Himoya/baseline; notices deleted + VACUUM + CHECKPOINT before each run");
+        System.out.println("  load average  " + runs.load() + " (start -> end)");
         System.out.println();
-        System.out.printf("  %-40s %10s %10s %10s %12s %11s %11s%n", "", "median ms", "min ms", "max ms", "rows/s",
-                "peak used", "most live");
-        row("Himoya (BreachResolver: port + COPY)", h, subjects);
-        row("hand-written JDBC keyset + COPY", b, subjects);
-        double[] pairRatios = Bench.pairRatios(hm, bm);
-        System.out.printf("  %-40s %10.2f%n", "ratio Himoya/baseline (time)", ratio);
+        Pairs.Table t = runs.table(40, Pairs.Column.percentileOf("median ms", 10, "%.0f", 0, 50),
+                Pairs.Column.minOf("min ms", 10, "%.0f", 0), Pairs.Column.maxOf("max ms", 10, "%.0f", 0),
+                Pairs.Column.perSecond("rows/s", 12, "%,.0f", 0, subjects),
+                Pairs.Column.maxOf("peak used", 11, "%.1f", 1), Pairs.Column.maxOf("most live", 11, "%.1f", 2));
+        double ratio = runs.ratio(0, 1, 0);
+        t.line("ratio Himoya/baseline (time)", ratio);
         // On a shared machine neighbours come and go: a pair's two runs are adjacent, so its ratio, and the
         // two fastest runs, are less exposed to them than the medians are.
-        System.out.printf("  %-40s %10.2f   (per pair: %s)%n", "median of the pairs' ratios", percentile(pairRatios, 50),
-                Bench.list(pairRatios, "%.2f"));
-        System.out.printf("  %-40s %10.2f%n", "ratio of the fastest runs",
-                Arrays.stream(hm).min().orElseThrow() / Arrays.stream(bm).min().orElseThrow());
-        System.out.println();
-        System.out.printf("  goal: ratio <= %.2f -> %s%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
+        t.line("median of the pairs' ratios", runs.pairsRatio(0, 1, 0), "per pair: "
+                + Bench.list(runs.pairRatios(0, 1, 0), "%.2f"));
+        t.line("ratio of the fastest runs", Arrays.stream(runs.figure(0, 0)).min().orElseThrow()
+                / Arrays.stream(runs.figure(1, 0)).min().orElseThrow());
+        Pairs.goal(GOAL, ratio);
         System.out.println("  peak used: the heap pools' peaks summed (garbage included); most live: the heap in"
                 + " use just after any collection during the run; both the largest over the measured runs, in MB");
-        System.out.println();
-        System.out.println("  Himoya ms per run:   " + Bench.list(hm, "%.0f"));
-        System.out.println("  baseline ms per run: " + Bench.list(bm, "%.0f"));
+        runs.listing("ms", "%.0f");
         System.out.flush();
-    }
-
-    private static void row(String label, List<Measured> runs, int rows) {
-        double[] ms = runs.stream().mapToDouble(Measured::ms).toArray();
-        long peak = runs.stream().mapToLong(Measured::peakUsed).max().orElse(0);
-        long live = runs.stream().mapToLong(Measured::mostLive).max().orElse(0);
-        System.out.printf("  %-40s %10.0f %10.0f %10.0f %,12.0f %11.1f %11.1f%n", label, percentile(ms, 50),
-                Arrays.stream(ms).min().orElseThrow(), Arrays.stream(ms).max().orElseThrow(),
-                rows / (percentile(ms, 50) / 1000), peak / 1048576.0, live / 1048576.0);
     }
 
     // --------------------------------------------------------------------------------------------- heap
