@@ -341,28 +341,41 @@ public final class BreachBenchmark {
                 notifiers.add(new BreachResolveBench.Notifier(app, pool, tm, mails, m.gateway(), 1e9,
                         Duration.ofMinutes(5), breakdown));
             }
-            String loadBefore = loadAverage();
             System.out.println();
             int warm = Math.min(notices, B_WARM_UP_MAX);
-            System.out.printf("[bench] part B, %d connection(s): warm-up pair of %,d notices ...%n", conns, warm);
-            sendHimoya(admin, sink, workers, notifiers, breakdown, warm, "warm-up Himoya x" + conns);
-            sendBaseline(sink, workers, rendered, list.subList(0, warm), conns, "warm-up baseline x" + conns);
-
-            double[] h = new double[pairs];
-            double[] b = new double[pairs];
-            SendRun lastH = null;
-            SendRun lastB = null;
-            for (int i = 0; i < pairs; i++) {
-                breakdown.reset();
-                lastH = sendHimoya(admin, sink, workers, notifiers, breakdown, notices,
-                        "Himoya x" + conns + " pair " + (i + 1));
-                lastB = sendBaseline(sink, workers, rendered, list, conns, "baseline x" + conns + " pair " + (i + 1));
-                h[i] = lastH.seconds();
-                b[i] = lastB.seconds();
-                System.out.printf("[bench]   pair %d: Himoya %.1f s (%,.0f/s), baseline %.1f s (%,.0f/s)%n", i + 1,
-                        h[i], notices / h[i], b[i], notices / b[i]);
-            }
-            reportB(conns, notices, pairs, h, b, lastH, lastB, breakdown, loadBefore + " -> " + loadAverage());
+            System.out.printf("[bench] part B, %d connection(s): warm-up pair of %,d notices, then %d measured ...%n",
+                    conns, warm, pairs);
+            // The warm-up pair sends fewer notices (at most B_WARM_UP_MAX); the time breakdown counts only the
+            // measured runs, and the report describes the last pair's connections and message sizes.
+            int[] pair = {0};
+            SendRun[] last = new SendRun[2];
+            Pairs.Runs runs = Pairs.measure(1, pairs, List.of(
+                    new Pairs.Side("Himoya (notifier path)", "Himoya", () -> {
+                        String label = pair[0] == 0 ? "warm-up Himoya x" + conns : "Himoya x" + conns + " pair "
+                                + pair[0];
+                        if (pair[0] > 0) {
+                            breakdown.reset();
+                        }
+                        last[0] = sendHimoya(admin, sink, workers, notifiers, breakdown, pair[0] == 0 ? warm : notices,
+                                label);
+                        return new double[] {last[0].seconds()};
+                    }),
+                    new Pairs.Side("bare Jakarta Mail loop", "baseline", () -> {
+                        String label = pair[0] == 0 ? "warm-up baseline x" + conns : "baseline x" + conns + " pair "
+                                + pair[0];
+                        last[1] = sendBaseline(sink, workers, rendered, pair[0] == 0 ? list.subList(0, warm) : list,
+                                conns, label);
+                        return new double[] {last[1].seconds()};
+                    })), (i, figures) -> {
+                        if (i >= 0) {
+                            double h = figures[0][0];
+                            double b = figures[1][0];
+                            System.out.printf("[bench]   pair %d: Himoya %.1f s (%,.0f/s), baseline %.1f s (%,.0f/s)%n",
+                                    i + 1, h, notices / h, b, notices / b);
+                        }
+                        pair[0]++;
+                    });
+            reportB(conns, notices, runs, last[0], last[1], breakdown);
         } finally {
             workers.shutdownNow();
             for (QuarkusMailer m : mailers) {
@@ -644,32 +657,27 @@ public final class BreachBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static void reportB(int conns, int notices, int pairs, double[] h, double[] b, SendRun lastH,
-            SendRun lastB, BreachResolveBench.Breakdown breakdown, String load) {
-        double hm = percentile(h, 50);
-        double bm = percentile(b, 50);
-        double ratio = hm / bm;
+    private static void reportB(int conns, int notices, Pairs.Runs runs, SendRun lastH, SendRun lastB,
+            BreachResolveBench.Breakdown breakdown) {
         System.out.println();
         System.out.printf("Part B, %d SMTP connection(s): %,d notices per run%n", conns, notices);
         System.out.printf("  rounds        1 warm-up pair of %,d (not counted), %d measured pair(s), alternating"
                 + " Himoya/baseline; notices reset PENDING + VACUUM + CHECKPOINT before each Himoya run%n",
-                Math.min(notices, B_WARM_UP_MAX), pairs);
+                Math.min(notices, B_WARM_UP_MAX), runs.measured());
         System.out.printf("  check         every run: the sink got %,d messages; Himoya: %,d notices SENT with the"
                 + " address dropped, incident COMPLETED%n", notices, notices);
         System.out.printf("  connections   carrying mail in the last run: Himoya %d, baseline %d; avg message %,d"
                 + " bytes (Himoya) / %,d (baseline) as received%n", lastH.connections(), lastB.connections(),
                 lastH.bytes() / Math.max(1, lastH.messages()), lastB.bytes() / Math.max(1, lastB.messages()));
-        System.out.println("  load average  " + load + " (start -> end of this table's runs)");
+        System.out.println("  load average  " + runs.load() + " (start -> end of this table's runs)");
         System.out.println();
-        System.out.printf("  %-34s %10s %10s %10s %12s%n", "", "median s", "min s", "max s", "notices/s");
-        rowB("Himoya (notifier path)", h, notices);
-        rowB("bare Jakarta Mail loop", b, notices);
-        System.out.printf("  %-34s %10.2f%n", "ratio Himoya/baseline (time)", ratio);
-        System.out.println();
-        System.out.printf("  goal: ratio <= %.2f -> %s%n", GOAL, ratio <= GOAL ? "PASS" : "FAIL");
-        System.out.println();
-        System.out.println("  Himoya s per run:   " + Bench.list(h, "%.1f"));
-        System.out.println("  baseline s per run: " + Bench.list(b, "%.1f"));
+        Pairs.Table t = runs.table(34, Pairs.Column.percentileOf("median s", 10, "%.2f", 0, 50),
+                Pairs.Column.minOf("min s", 10, "%.2f", 0), Pairs.Column.maxOf("max s", 10, "%.2f", 0),
+                new Pairs.Column("notices/s", 12, "%,.0f", r -> notices / percentile(r[0], 50)));
+        double ratio = runs.ratio(0, 1, 0);
+        t.line("ratio Himoya/baseline (time)", ratio);
+        Pairs.goal(GOAL, ratio);
+        runs.listing("s", "%.1f");
         Map<String, Long> split = breakdown.asMap();
         long total = split.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder sb = new StringBuilder();
@@ -680,12 +688,6 @@ public final class BreachBenchmark {
         }
         System.out.println("  Himoya's time, summed over notifiers, last run: " + sb);
         System.out.flush();
-    }
-
-    private static void rowB(String label, double[] s, int notices) {
-        System.out.printf("  %-34s %10.2f %10.2f %10.2f %,12.0f%n", label, percentile(s, 50),
-                Arrays.stream(s).min().orElseThrow(), Arrays.stream(s).max().orElseThrow(),
-                notices / percentile(s, 50));
     }
 
     private static java.util.concurrent.ScheduledFuture<?> progress(String label, int n, LongSupplier count,
