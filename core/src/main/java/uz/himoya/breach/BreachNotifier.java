@@ -66,6 +66,8 @@ public class BreachNotifier {
 
     /** Returns the ids of the messages to redeliver; a malformed one goes, after its retries, to the DLQ. */
     public List<String> processBatch(List<QueueMessage> batch) {
+        // The whole invocation shares one budget: messages it no longer has time for are handed on unopened.
+        Instant stopAt = clock.instant().plus(config.breach().sendBudget());
         List<String> failed = new ArrayList<>();
         for (QueueMessage m : batch) {
             Optional<BreachMessage> msg = BreachMessage.parse(m.body());
@@ -75,7 +77,7 @@ public class BreachNotifier {
                 continue;
             }
             try {
-                if (!process(msg.get())) {
+                if (!process(msg.get(), stopAt)) {
                     failed.add(m.messageId());
                 }
             } catch (RuntimeException e) {
@@ -87,8 +89,14 @@ public class BreachNotifier {
         return failed;
     }
 
-    /** true when the message is done with (sent, failed for good, or handed to a delayed retry). */
-    boolean process(BreachMessage msg) {
+    /**
+     * true when the message is done with (sent, failed for good, handed to a delayed retry, or handed on
+     * because the invocation's send budget ran out at stopAt).
+     */
+    boolean process(BreachMessage msg, Instant stopAt) {
+        if (!clock.instant().isBefore(stopAt)) {
+            return handOn(msg, List.of());
+        }
         Optional<BreachStore.Row> incident = sql(c -> BreachStore.find(c, msg.incident(), false));
         if (incident.isEmpty()) {
             LOG.warnf("breach=%s unknown; message dropped", msg.incident());
@@ -108,6 +116,11 @@ public class BreachNotifier {
             RenderedMail mail = BreachMails.forNotice(rendered.computeIfAbsent(locale,
                     l -> mails.render(app.app(), data, l)), msg.incident(), n.seq());
             limiter.acquire();
+            if (!clock.instant().isBefore(stopAt)) {
+                // Out of time (the rate's wait included): what is unsent goes back, and the range to the next
+                // invocation, before the function's timeout could cut a send off between SMTP and its mark.
+                return handOn(msg, claimed.subList(i, claimed.size()).stream().map(Claimed::seq).toList());
+            }
             try {
                 gateway.send(n.address(), mail);
             } catch (RuntimeException e) {
@@ -133,6 +146,29 @@ public class BreachNotifier {
             completeIfDone(c, msg.incident(), clock.instant());
             return null;
         });
+        return true;
+    }
+
+    /**
+     * Gives the unsent notices back (PENDING) and queues the range again for another invocation. false when the
+     * queue refused it: the message is then redelivered instead, and finds the same notices PENDING.
+     */
+    private boolean handOn(BreachMessage msg, List<Integer> unsent) {
+        if (!unsent.isEmpty()) {
+            sql(c -> {
+                release(c, msg.incident(), unsent);
+                return null;
+            });
+        }
+        try {
+            queue.handOn(msg);
+        } catch (RuntimeException e) {
+            LOG.warnf("breach=%s batch %d-%d: send budget spent, and the range could not be queued again (%s);"
+                    + " left for redelivery", msg.incident(), msg.fromSeq(), msg.toSeq(), e.getClass().getSimpleName());
+            return false;
+        }
+        LOG.infof("breach=%s batch %d-%d: send budget spent; the range is handed on to the next invocation (%d"
+                + " claimed notices given back)", msg.incident(), msg.fromSeq(), msg.toSeq(), unsent.size());
         return true;
     }
 

@@ -15,4 +15,10 @@ public interface BreachQueue {
 
     /** The same range again after an outage, delayed (at most 15 minutes) so a down SMTP server is not hammered. */
     void retryLater(BreachMessage m, long delaySeconds);
+
+    /**
+     * The same range again at once, its retry count unchanged: the invocation that had it ran out of its send
+     * budget (himoya.breach.send-budget), not into an outage. The notices it sent are SENT and are skipped.
+     */
+    void handOn(BreachMessage m);
 }

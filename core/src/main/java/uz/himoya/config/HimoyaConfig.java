@@ -205,6 +205,14 @@ public interface HimoyaConfig {
         @WithDefault("10")
         double ratePerSecond();
 
+        /**
+         * How long one notifier invocation sends before it hands the rest of its range on, as a new queue message
+         * for the next invocation: the function's timeout less a margin for its start and its last commits. The
+         * infra sets it from the function's timeout (HimoyaStack); a notice is never cut off halfway at a timeout.
+         */
+        @WithDefault("PT90S")
+        Duration sendBudget();
+
         /** A claimed notice is SENDING until its lease ends; a crashed notifier's notices are retaken then. */
         @WithDefault("PT5M")
         Duration lease();

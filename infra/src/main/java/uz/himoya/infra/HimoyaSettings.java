@@ -23,6 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param apps             comma-separated app ids whose privacy maps the functions load
  * @param memoryMb         memory of every function
  * @param maxConcurrency   upper bound of concurrent invocations per queue consumer
+ * @param sesMaxSendRate   the SES account's maximum send rate in this region, mails per second (SES console,
+ *                         "Account dashboard"; 14 on a new production account, 1 in the sandbox): BreachFanOut
  * @param logRetentionDays how long function logs are kept (they can contain personal data)
  * @param httpAsset        path of the HTTP function zip
  * @param functionsAsset   path of the background functions zip
@@ -41,6 +43,7 @@ public record HimoyaSettings(
         String apps,
         int memoryMb,
         int maxConcurrency,
+        double sesMaxSendRate,
         int logRetentionDays,
         String httpAsset,
         String functionsAsset,
@@ -74,6 +77,8 @@ public record HimoyaSettings(
         require(memoryMb >= 128 && memoryMb <= 10240, "memory must be 128..10240 MB, was " + memoryMb);
         require(maxConcurrency >= MIN_QUEUE_CONCURRENCY && maxConcurrency <= 1000,
                 "maxConcurrency must be 2..1000, was " + maxConcurrency);
+        require(sesMaxSendRate >= 1 && sesMaxSendRate <= 10_000,
+                "sesMaxSendRate must be the SES account's send rate, 1..10000 mails per second, was " + sesMaxSendRate);
         LogRetention.of(logRetentionDays); // fails early on a value CloudWatch does not offer
         Objects.requireNonNull(httpAsset, "httpAsset");
         Objects.requireNonNull(functionsAsset, "functionsAsset");
@@ -120,6 +125,7 @@ public record HimoyaSettings(
                 text(context, "apps", "demo"),
                 number(context, "memory", 512),
                 number(context, "maxConcurrency", 5),
+                decimal(context, "sesMaxSendRate", 14),
                 number(context, "logRetentionDays", 30),
                 text(context, "http", DEFAULT_HTTP_ASSET),
                 text(context, "functions", DEFAULT_FUNCTIONS_ASSET),
@@ -246,6 +252,22 @@ public record HimoyaSettings(
     private static int number(Function<String, Object> context, String key, int fallback) {
         String value = text(context, key, null);
         return value == null ? fallback : wholeNumber(key, value);
+    }
+
+    private static double decimal(Function<String, Object> context, String key, double fallback) {
+        String value = text(context, key, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (Double.isFinite(parsed)) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("context " + key + " must be a number, was '" + value + "'");
     }
 
     private static int wholeNumber(String key, String value) {

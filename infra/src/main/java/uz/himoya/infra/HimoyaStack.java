@@ -62,9 +62,11 @@ public final class HimoyaStack extends Stack {
                 // Well under the job lease (5 minutes), so a timed-out job is retaken, never run twice at once.
                 "erasure-worker", functions, Duration.minutes(2), Map.of(FUNQY_EXPORT, "erasureWorker")),
                 "erasure-jobs");
+        BreachFanOut fanOut = BreachFanOut.of(settings);
         QueueWorker breach = new QueueWorker(this, "BreachNotifier", defaults, new HimoyaFunction.Spec(
-                "breach-notifier", functions, Duration.minutes(2), Map.of(FUNQY_EXPORT, "breachNotifier")),
-                "breach-notices");
+                "breach-notifier", functions, Duration.seconds(fanOut.timeout().toSeconds()),
+                Map.of(FUNQY_EXPORT, "breachNotifier")), "breach-notices", fanOut.messagesPerInvocation(),
+                fanOut.instances());
         QueueWorker retention = new QueueWorker(this, "RetentionSweep", defaults, new HimoyaFunction.Spec(
                 // The Lambda maximum: a sweep that needs longer queues a continuation for itself.
                 "retention-sweep", functions, Duration.minutes(15), Map.of(FUNQY_EXPORT, "retentionSweep",
@@ -134,6 +136,8 @@ public final class HimoyaStack extends Stack {
         env.put("HIMOYA_DB_SECRET_ARN", database.secret().getSecretArn());
         env.put("HIMOYA_SECRETS_ARN", secrets.app().getSecretArn());
         env.put("HIMOYA_SMTP_SECRET_ARN", secrets.smtp().getSecretArn());
+        // Every function that queues breach notices cuts them into the same messages the notifier is sized for.
+        env.putAll(BreachFanOut.of(settings).environment());
         // One secret per app store; left out without stores, so that the default stack stays as it was.
         appStores.environmentValue().ifPresent(value -> env.put(AppStoreSecrets.ENVIRONMENT_VARIABLE, value));
         // Through the VPC endpoint for SES SMTP (private DNS makes the public name resolve to it).

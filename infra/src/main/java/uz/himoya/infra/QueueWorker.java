@@ -31,6 +31,15 @@ public final class QueueWorker extends Construct {
      */
     public QueueWorker(Construct scope, String id, FunctionDefaults defaults, HimoyaFunction.Spec spec,
             String queueName) {
+        this(scope, id, defaults, spec, queueName, BATCH_SIZE, defaults.settings().maxConcurrency());
+    }
+
+    /**
+     * @param batchSize      messages per invocation (1 to 10)
+     * @param maxConcurrency instances at most, where this worker needs fewer than the deploy's maxConcurrency
+     */
+    public QueueWorker(Construct scope, String id, FunctionDefaults defaults, HimoyaFunction.Spec spec,
+            String queueName, int batchSize, int maxConcurrency) {
         super(scope, id);
         HimoyaSettings settings = defaults.settings();
         handler = new HimoyaFunction(this, "Handler", defaults, spec);
@@ -49,11 +58,11 @@ public final class QueueWorker extends Construct {
                 .build();
 
         handler.live().addEventSource(new SqsEventSource(queue, SqsEventSourceProps.builder()
-                .batchSize(BATCH_SIZE)
+                .batchSize(batchSize)
                 // The function reports the failed messages of a batch; only those are retried.
                 .reportBatchItemFailures(true)
                 // Caps the database connections one queue can take, however long the queue gets.
-                .maxConcurrency(settings.maxConcurrency())
+                .maxConcurrency(maxConcurrency)
                 .build()));
     }
 

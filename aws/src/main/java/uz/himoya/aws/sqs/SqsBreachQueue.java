@@ -52,6 +52,12 @@ public class SqsBreachQueue implements BreachQueue {
                 .messageBody(BreachMessage.body(m.incident(), m.fromSeq(), m.toSeq(), m.retry() + 1)));
     }
 
+    @Override
+    public void handOn(BreachMessage m) {
+        sqs.get().sendMessage(b -> b.queueUrl(url())
+                .messageBody(BreachMessage.body(m.incident(), m.fromSeq(), m.toSeq(), m.retry())));
+    }
+
     private void send(List<SendMessageBatchRequestEntry> entries) {
         var result = sqs.get().sendMessageBatch(b -> b.queueUrl(url()).entries(entries));
         if (!result.failed().isEmpty()) {

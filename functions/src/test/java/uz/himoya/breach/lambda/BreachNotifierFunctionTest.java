@@ -95,6 +95,11 @@ class BreachNotifierFunctionTest {
 
     /** An incident affecting every demo user: with batch size 2 it fans out into 3 messages. */
     private void registerForEveryone(Instant now) {
+        registerForEveryone(breaches, now);
+    }
+
+    /** The same, for the other notifier tests of this package. */
+    static void registerForEveryone(BreachService breaches, Instant now) {
         breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
                 List.of("contact.email"), Map.of("uz", new BreachCommand.NoticeContent("n", "c", "m",
                         "security@market.example")), new BreachCommand.All()));
@@ -116,7 +121,7 @@ class BreachNotifierFunctionTest {
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
     }
 
-    private static List<Message> receiveAll() {
+    static List<Message> receiveAll() {
         List<Message> all = new ArrayList<>();
         for (List<Message> got; !(got = SqsResource.client().receiveMessage(b -> b.queueUrl(SqsResource.breachUrl())
                 .maxNumberOfMessages(10).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages())
@@ -126,12 +131,12 @@ class BreachNotifierFunctionTest {
         return all;
     }
 
-    private static JsonPath invoke(String event) {
+    static JsonPath invoke(String event) {
         return given().contentType(ContentType.JSON).body(event).post(uz.himoya.testing.MockLambda.url()).then().statusCode(200).extract()
                 .jsonPath();
     }
 
-    private static String event(List<Message> messages) throws Exception {
+    static String event(List<Message> messages) throws Exception {
         List<Map<String, Object>> records = messages.stream().map(m -> Map.<String, Object>of("messageId",
                 m.messageId(), "receiptHandle", m.receiptHandle(), "body", m.body(), "attributes",
                 m.attributesAsStrings(), "messageAttributes", Map.of(), "md5OfBody", m.md5OfBody(), "eventSource",
