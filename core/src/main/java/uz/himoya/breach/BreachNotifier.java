@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.db.Jdbc;
+import uz.himoya.notice.MailFailure;
 import uz.himoya.notice.MailGateway;
 import uz.himoya.notice.RenderedMail;
 import uz.himoya.store.AppRegistry;
@@ -27,19 +27,14 @@ import uz.himoya.queue.QueueMessage;
 
 /**
  * Sends the notices a queue message names. Each notice moves PENDING -> SENDING (claimed with a lease) ->
- * SENT, or FAILED for a permanent SMTP rejection. A notice is marked SENT in its own commit right after
+ * SENT, or FAILED when the server refuses the recipient's address for good (MailFailure: a 5.1.x reply to RCPT
+ * TO; every other failure is retried). A notice is marked SENT in its own commit right after
  * the send, so a redelivered message finds it sent and skips it; only a crash between those two steps can
  * repeat a notice, and the deterministic Message-ID lets mail systems drop that repeat.
  */
 @ApplicationScoped
 public class BreachNotifier {
     private static final Logger LOG = Logger.getLogger(BreachNotifier.class);
-    /**
-     * An SMTP 5xx reply ("550 5.1.1 ...", "553 mailbox name not allowed"): the server refuses this address
-     * for good. A reply code stands at the start or after a space, which keeps ports (":587") out.
-     */
-    private static final Pattern PERMANENT = Pattern.compile("(^|\\s)5\\d\\d[ -](\\d\\.\\d{1,3}\\.\\d{1,3}|[A-Za-z])");
-
     /** A notice this invocation holds the lease on, with what sending it needs. */
     record Claimed(int seq, String address, String locale) {
     }
@@ -124,8 +119,10 @@ public class BreachNotifier {
             try {
                 gateway.send(n.address(), mail);
             } catch (RuntimeException e) {
-                if (permanent(e)) {
-                    mark(msg.incident(), n.seq(), "FAILED", "smtp-permanent", null);
+                MailFailure failure = MailFailure.of(e);
+                if (failure.recipient()) {
+                    // Only this address is refused for good (5.1.x after RCPT TO): the other notices go on.
+                    mark(msg.incident(), n.seq(), "FAILED", failure.code(), null);
                     continue;
                 }
                 // The server is away: give back what is unsent and try the range again later, with backoff.
@@ -135,8 +132,10 @@ public class BreachNotifier {
                     return null;
                 });
                 long delay = config.breach().retryBaseDelay().toSeconds() << Math.min(msg.retry(), 5);
+                // Credentials, throttling, a paused account, a refused sender or message, the connection: nothing
+                // about the recipient, so the notice keeps its address and is tried again (MailFailure).
                 LOG.warnf("breach=%s smtp unavailable (%s); %d notices retried in %ds", msg.incident(),
-                        e.getClass().getSimpleName(), unsent.size(), delay);
+                        failure.code(), unsent.size(), delay);
                 queue.retryLater(msg, delay);
                 return true;
             }
@@ -236,15 +235,6 @@ public class BreachNotifier {
         BreachStore.update(c, "UPDATE breach_incident SET status = 'COMPLETED', completed_at = ? WHERE id = ?"
                 + " AND status = 'SENDING' AND NOT EXISTS (SELECT 1 FROM breach_notice WHERE incident_id = ?"
                 + " AND status IN ('PENDING', 'SENDING'))", now, incident, incident);
-    }
-
-    static boolean permanent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && PERMANENT.matcher(t.getMessage()).find()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private <T> T sql(Jdbc.Work<T> work) {

@@ -7,20 +7,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The notifier's pure parts: SMTP reply classification, message format, and the rate limiter. */
+/**
+ * The notifier's pure parts: message format and the rate limiter. SMTP replies are classified by
+ * uz.himoya.notice.MailFailure (MailFailureTest, against a scripted SMTP server).
+ */
 class BreachNotifierUnitTest {
-
-    @Test
-    void shouldTreatOnly5xxRepliesAsPermanent_whenSendingFails() {
-        assertThat(BreachNotifier.permanent(new RuntimeException("recipient address not accepted: 550 5.1.1 no")))
-                .isTrue();
-        assertThat(BreachNotifier.permanent(new RuntimeException("553 mailbox name not allowed"))).isTrue();
-        assertThat(BreachNotifier.permanent(new RuntimeException("Connection refused: localhost/127.0.0.1:587")))
-                .isFalse();
-        assertThat(BreachNotifier.permanent(new RuntimeException("421 4.7.0 try again later"))).isFalse();
-        assertThat(BreachNotifier.permanent(new RuntimeException("wrapped", new RuntimeException("554 5.7.1 spam"))))
-                .isTrue();
-    }
 
     @Test
     void shouldRoundTripAndRefuseGarbage_whenParsingMessages() {
