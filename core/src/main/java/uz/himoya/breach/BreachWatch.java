@@ -17,8 +17,9 @@ import uz.himoya.watchdog.WatchdogCheck;
 /**
  * The watchdog's view of breaches. Re-drive: notices SENDING past their lease (a notifier died) and
  * notices still PENDING long after sending started (a queue message was lost) are queued again; a
- * duplicate message sends nothing twice. Alerts: incidents whose authority deadline (GDPR Art. 33: 72 h,
- * 152-FZ Art. 21(3.1): 24 h) is near or past without authority-notified, for ops only.
+ * duplicate message sends nothing twice. Alerts, for ops only: incidents whose authority deadline (GDPR Art. 33:
+ * 72 h, 152-FZ Art. 21(3.1): 24 h) is near or past without authority-notified, and incidents whose sending has
+ * made no progress for himoya.breach.stall-alarm (breach-stalled).
  */
 @ApplicationScoped
 public class BreachWatch implements WatchdogCheck {
@@ -83,6 +84,25 @@ public class BreachWatch implements WatchdogCheck {
                         now.isAfter(deadline), null, true));
             }
         }
+        alerts.addAll(stalled(now));
         return alerts;
+    }
+
+    /**
+     * Incidents still sending, with notices left, whose last notice went out (or whose sending started) longer
+     * than himoya.breach.stall-alarm ago. Due at that last progress plus the alarm, so always overdue.
+     */
+    private List<DeadlineAlert> stalled(Instant now) {
+        Duration alarm = config.breach().stallAlarm();
+        return jdbc.list("""
+                SELECT i.id, i.app_id, i.status, COALESCE(max(n.sent_at), i.sending_started_at) FROM breach_incident i
+                  JOIN breach_notice n ON n.incident_id = i.id
+                 WHERE i.status = 'SENDING'
+                 GROUP BY i.id, i.app_id, i.status, i.sending_started_at
+                HAVING bool_or(n.status IN ('PENDING', 'SENDING'))
+                   AND COALESCE(max(n.sent_at), i.sending_started_at) < ?""",
+                ps -> ps.setTimestamp(1, Timestamp.from(now.minus(alarm))),
+                rs -> new DeadlineAlert(rs.getString(2), "breach-stalled", rs.getObject(1, UUID.class).toString(),
+                        rs.getString(3), rs.getTimestamp(4).toInstant().plus(alarm), true, null, true));
     }
 }

@@ -213,6 +213,15 @@ public interface HimoyaConfig {
         @WithDefault("PT90S")
         Duration sendBudget();
 
+        /**
+         * An incident still sending that has sent no notice for this long (the SMTP account refused, throttled or
+         * unreachable, the queue stuck) is reported to ops as breach-stalled, in the watchdog's digest and in
+         * /v1/ops/deadlines: retried failures keep the notices, so nothing else would show that users are not
+         * being told (issue 12, part 2).
+         */
+        @WithDefault("PT1H")
+        Duration stallAlarm();
+
         /** A claimed notice is SENDING until its lease ends; a crashed notifier's notices are retaken then. */
         @WithDefault("PT5M")
         Duration lease();

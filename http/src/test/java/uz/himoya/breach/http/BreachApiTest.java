@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -301,6 +302,24 @@ class BreachApiTest {
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(1);
         given().header("Authorization", OPS).get("/v1/ops/deadlines").then().statusCode(200)
                 .body(containsString("breach-authority")).body(containsString(id));
+    }
+
+    @Test
+    void shouldTellOpsOfAnIncidentThatStoppedSending_whenNothingWentOutForTheStallAlarm() {
+        // Arrange: an incident whose queue messages are lost, so that no notice goes out
+        String id = post("/v1/breaches", incident("demo", "{\"all\":true}", "uz")).then().statusCode(201).extract()
+                .path("id");
+        SqsResource.client().purgeQueue(b -> b.queueUrl(SqsResource.breachUrl()));
+        clock.advance(Duration.ofMinutes(59));
+        given().header("Authorization", OPS).get("/v1/ops/deadlines").then().statusCode(200)
+                .body(not(containsString("breach-stalled")));
+
+        // Act: past himoya.breach.stall-alarm (1 hour) without progress
+        clock.advance(Duration.ofMinutes(2));
+
+        // Assert: ops see it, as they would in the watchdog's digest
+        given().header("Authorization", OPS).get("/v1/ops/deadlines").then().statusCode(200)
+                .body(containsString("breach-stalled")).body(containsString(id));
     }
 
     private static String address(MimeMessage m) {
