@@ -28,6 +28,10 @@ public class ApiKeys {
         if (bearerKey == null || bearerKey.isBlank() || bearerKey.length() > 512) {
             return Optional.empty();
         }
+        if (!io.quarkus.runtime.BlockingOperationControl.isBlockingAllowed()) {
+            // A database round trip on a Vert.x I/O thread stalls every request that thread serves.
+            throw new IllegalStateException("the app key lookup must not run on an I/O thread");
+        }
         return jdbc.list("SELECT app_id FROM api_key WHERE key_hash = ? AND revoked_at IS NULL",
                 ps -> ps.setBytes(1, Secrets.sha256(bearerKey)), rs -> rs.getString(1)).stream().findFirst();
     }

@@ -21,7 +21,13 @@ public class AppKeyFilter {
         this.apps = apps;
     }
 
-    @ServerRequestFilter(preMatching = true)
+    /**
+     * After route matching, not before: the key is looked up in Himoya's database, and a pre-matching filter
+     * runs on the I/O thread, where a slow database would stall every request the thread serves (issue 12,
+     * part 8). Matched, the filter runs on the worker thread of the blocking routes it guards, before the
+     * body checks of StrictRequestFilter (priority 60). ApiKeys refuses to run on an I/O thread.
+     */
+    @ServerRequestFilter(priority = 55)
     public jakarta.ws.rs.core.Response authenticate(ContainerRequestContext ctx) {
         String path = ctx.getUriInfo().getPath();
         if (!path.startsWith("/v1/deletion-requests")) {
