@@ -1,6 +1,5 @@
 package uz.himoya.webhook;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -113,24 +112,14 @@ final class PinnedTunnel implements AutoCloseable {
 
     /** Reads the CONNECT head byte by byte, so that nothing after it is swallowed, and checks its target. */
     private boolean readConnect(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int last4 = 0;
-        while (head.size() < MAX_HEAD) {
-            int b = in.read();
-            if (b < 0) {
-                return false;
-            }
-            head.write(b);
-            last4 = (last4 << 8) | b;
-            if (last4 == 0x0d0a0d0a) {
-                String text = head.toString(StandardCharsets.ISO_8859_1);
-                String[] parts = text.substring(0, text.indexOf("\r\n")).split(" ");
-                // The client is private to one call, so any other target would be a bug: refuse it loudly.
-                return parts.length == 3 && parts[0].equals("CONNECT")
-                        && parts[1].toLowerCase(Locale.ROOT).equals(authority);
-            }
+        Optional<String> head = HttpHead.read(in, MAX_HEAD);
+        if (head.isEmpty()) {
+            return false;
         }
-        return false;
+        String text = head.get();
+        String[] parts = text.substring(0, text.indexOf("\r\n")).split(" ");
+        // The client is private to one call, so any other target would be a bug: refuse it loudly.
+        return parts.length == 3 && parts[0].equals("CONNECT") && parts[1].toLowerCase(Locale.ROOT).equals(authority);
     }
 
     private Socket connect() {

@@ -61,7 +61,7 @@ final class PrimingTarget implements AutoCloseable {
             s.setSoTimeout(TIMEOUT_MILLIS);
             InputStream in = s.getInputStream();
             long length = 0;
-            for (String line : head(in).split("\r\n")) {
+            for (String line : HttpHead.read(in, MAX_HEAD).orElse("").split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
                     length = Long.parseLong(line.substring(colon + 1).trim());
@@ -76,20 +76,5 @@ final class PrimingTarget implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // the client never came or went away: the reply primeOnLoopback() returns says so
         }
-    }
-
-    private static String head(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        while (b.length() < MAX_HEAD) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            b.append((char) c);
-            if (b.length() >= 4 && b.substring(b.length() - 4).equals("\r\n\r\n")) {
-                break;
-            }
-        }
-        return b.toString();
     }
 }

@@ -139,7 +139,12 @@ public final class WebhookClient {
         if (!spec.takes(job.kind())) {
             throw new IllegalArgumentException("webhook " + spec.name() + " does not take " + job.kind().wire());
         }
-        Exchange e = deliver(spec, secret, job, now);
+        return outcome(deliver(spec, secret, job, now), result, answer);
+    }
+
+    /** What an exchange came to: its answer, or a 200's body as result reads it (bad-reply when it reads none). */
+    private static <R> R outcome(Exchange e, Function<byte[], Optional<? extends R>> result,
+            Function<Reply.NoResult, ? extends R> answer) {
         if (e.answer() != null) {
             return answer.apply(e.answer());
         }
@@ -194,10 +199,7 @@ public final class WebhookClient {
             Exchange e = pinned(spec, UUID.randomUUID().toString(), job, Instant.now(), List.of(target.address()),
                     false, System.nanoTime() + spec.timeout().toNanos());
             target.awaitAnswered();
-            if (e.answer() != null) {
-                return e.answer();
-            }
-            return done(e.body()).orElse(new Reply.Failed(BAD_REPLY));
+            return outcome(e, WebhookClient::done, answer -> answer);
         }
     }
 
