@@ -25,11 +25,12 @@ import java.util.Map;
  *
  * QueueWorkersTest and BreachFanOutTest assert these sums on the synthesized template.
  */
-record BreachFanOut(int instances, double ratePerInstance, int noticesPerMessage, Duration sendBudget,
-        int messagesPerInvocation, Duration timeout) {
+record BreachFanOut(int instances, double ratePerInstance, int noticesPerMessage, Duration sendBudget) {
 
     /** The notifier's timeout: a message of 200 notices at a few per second, with room to spare. */
     static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** The event source's batch size: one message per invocation, so the message alone must fit the timeout. */
+    static final int MESSAGES_PER_INVOCATION = 1;
     /** What an invocation spends besides sending: start or restore, reading the incident, claiming, marking. */
     static final Duration MARGIN = Duration.ofSeconds(20);
     /** The part of the SES quota breach notices may use. */
@@ -52,7 +53,7 @@ record BreachFanOut(int instances, double ratePerInstance, int noticesPerMessage
         // The rate limiter's last wait can pass the budget by up to one token's interval.
         Duration budget = TIMEOUT.minus(MARGIN).minusMillis((long) Math.ceil(1000 / rate));
         int notices = (int) Math.max(1, Math.min(MAX_NOTICES_PER_MESSAGE, Math.floor(rate * budget.toMillis() / 1000)));
-        return new BreachFanOut(instances, rate, notices, budget, 1, TIMEOUT);
+        return new BreachFanOut(instances, rate, notices, budget);
     }
 
     /** What the functions read (himoya.breach.*): the producers need the message size, the notifier all three. */

@@ -53,19 +53,19 @@ public final class HimoyaStack extends Stack {
                     .build();
         }
 
+        BreachFanOut fanOut = BreachFanOut.of(settings);
         FunctionDefaults defaults = new FunctionDefaults(settings, network, database,
                 List.of(database.secret(), secrets.app(), secrets.smtp()), appStores,
-                commonEnvironment(settings, database, secrets, appStores, api), alarms);
+                commonEnvironment(settings, database, secrets, appStores, api, fanOut), alarms);
         String functions = settings.functionsAsset();
 
         QueueWorker erasure = new QueueWorker(this, "ErasureWorker", defaults, new HimoyaFunction.Spec(
                 // Well under the job lease (5 minutes), so a timed-out job is retaken, never run twice at once.
                 "erasure-worker", functions, Duration.minutes(2), Map.of(FUNQY_EXPORT, "erasureWorker")),
                 "erasure-jobs");
-        BreachFanOut fanOut = BreachFanOut.of(settings);
         QueueWorker breach = new QueueWorker(this, "BreachNotifier", defaults, new HimoyaFunction.Spec(
-                "breach-notifier", functions, Duration.seconds(fanOut.timeout().toSeconds()),
-                Map.of(FUNQY_EXPORT, "breachNotifier")), "breach-notices", fanOut.messagesPerInvocation(),
+                "breach-notifier", functions, Duration.seconds(BreachFanOut.TIMEOUT.toSeconds()),
+                Map.of(FUNQY_EXPORT, "breachNotifier")), "breach-notices", BreachFanOut.MESSAGES_PER_INVOCATION,
                 fanOut.instances());
         QueueWorker retention = new QueueWorker(this, "RetentionSweep", defaults, new HimoyaFunction.Spec(
                 // The Lambda maximum: a sweep that needs longer queues a continuation for itself.
@@ -121,7 +121,7 @@ public final class HimoyaStack extends Stack {
     }
 
     private static Map<String, String> commonEnvironment(HimoyaSettings settings, Database database,
-            HimoyaSecrets secrets, AppStoreSecrets appStores, PublicApi api) {
+            HimoyaSecrets secrets, AppStoreSecrets appStores, PublicApi api, BreachFanOut fanOut) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HIMOYA_STAGE", settings.stage());
         env.put("HIMOYA_APPS", settings.apps());
@@ -137,7 +137,7 @@ public final class HimoyaStack extends Stack {
         env.put("HIMOYA_SECRETS_ARN", secrets.app().getSecretArn());
         env.put("HIMOYA_SMTP_SECRET_ARN", secrets.smtp().getSecretArn());
         // Every function that queues breach notices cuts them into the same messages the notifier is sized for.
-        env.putAll(BreachFanOut.of(settings).environment());
+        env.putAll(fanOut.environment());
         // One secret per app store; left out without stores, so that the default stack stays as it was.
         appStores.environmentValue().ifPresent(value -> env.put(AppStoreSecrets.ENVIRONMENT_VARIABLE, value));
         // Through the VPC endpoint for SES SMTP (private DNS makes the public name resolve to it).
