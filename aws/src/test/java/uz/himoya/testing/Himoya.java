@@ -27,7 +27,7 @@ public final class Himoya {
         DemoStore.loadDemo();
         sql("TRUNCATE deletion_step, app_store_health, deletion_request, idempotency_record, intake_rate,"
                 + " audit_event, breach_notice, breach_incident, legal_hold, retention_run, retention_run_rule,"
-                + " watchdog_digest");
+                + " retention_rule_claim, watchdog_digest");
         SmtpResource.startServer();
         try {
             SmtpResource.mail().purgeEmailFromAllMailboxes();

@@ -53,6 +53,11 @@ public final class Budget {
         return batches == 0 || remaining.get().compareTo(margin) > 0;
     }
 
+    /** The time left, the margin included (negative once it has run out). */
+    Duration left() {
+        return remaining.get();
+    }
+
     void spent() {
         batches++;
     }

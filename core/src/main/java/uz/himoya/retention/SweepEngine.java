@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,9 +49,11 @@ import uz.himoya.store.port.SweepRule;
  * the ledger has; then its ledger rows are forgotten, after Himoya's commit. A crash before that leaves them
  * to the run's next invocation, which forgets the rows of every finished rule it meets.
  *
- * <p>A session-level advisory lock per (app, rule) on Himoya's connection, held for as long as the rule is
- * worked, keeps a second sweep off it; the second one marks the rule BUSY in its own run and moves on. A
- * crashed sweep's lock goes with its connection.
+ * <p>A claim per (app, rule) in Himoya's database ({@link RuleClaims}), held for as long as the rule is
+ * worked, keeps a second sweep off it; the second one marks the rule BUSY in its own run and moves on. The
+ * claim lasts until the end of this invocation's budget plus {@link #CLAIM_GRACE}, and every batch moves it
+ * on: a crashed sweep's claim lapses by itself (within 20 minutes in Lambda), and no lock outlives a
+ * transaction, so RDS Proxy never pins Himoya's connection to one backend for the sweep's sake.
  */
 public final class SweepEngine {
     private static final Logger LOG = Logger.getLogger(SweepEngine.class);
@@ -70,6 +72,13 @@ public final class SweepEngine {
         }
     }
 
+    /** This invocation's claim on a rule lapsed (a batch outlasted it) and another sweep took the rule. */
+    private static final class ClaimLapsed extends RuntimeException {
+        ClaimLapsed() {
+            super("claim lapsed", null, false, false);
+        }
+    }
+
     /** Called after a store committed a batch, before Himoya records it: the crash tests kill the JVM here. */
     @FunctionalInterface
     interface StoreCommitted {
@@ -77,6 +86,13 @@ public final class SweepEngine {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * How long a claim outlasts the budget: a batch started just before the budget's end runs past it (bounded
+     * by the store's statement timeout). Should a batch run longer still, a second sweep may join the rule:
+     * that repeats work (a row already deleted is not deleted again; exclusions are read per batch), it does
+     * not remove anything the rule would not.
+     */
+    static final Duration CLAIM_GRACE = Duration.ofMinutes(5);
 
     private final int batchSize;
     private final Clock clock;
@@ -84,6 +100,8 @@ public final class SweepEngine {
     private final StoreBatches ledger;
     private StoreCommitted storeCommitted = (rule, number) -> {
     };
+    /** This engine's claims: one engine works one invocation (a new one per sweep or continuation). */
+    private final UUID holder = UUID.randomUUID();
 
     /** secrets seal the cursor's row identity while a rule runs (it may be a subject's key). */
     public SweepEngine(int batchSize, Clock clock, Secrets secrets) {
@@ -129,8 +147,7 @@ public final class SweepEngine {
             if (!budget.allowsBatch()) {
                 return Outcome.HANDED_ON;
             }
-            String lock = "retention-rule:" + run.appId() + ":" + rule.name();
-            if (!claim(c, runId, rule.name(), lock)) {
+            if (!claim(c, run, rule.name(), budget)) {
                 continue;
             }
             try {
@@ -138,7 +155,7 @@ public final class SweepEngine {
                     return Outcome.HANDED_ON;
                 }
             } finally {
-                unlock(c, lock);
+                release(c, run, rule.name());
             }
         }
         Tx.run(c, () -> RunStore.finishIfDone(c, runId, clock.instant()));
@@ -146,32 +163,39 @@ public final class SweepEngine {
     }
 
     /**
-     * Takes the rule: its row locked (so two invocations of one run take turns here), the advisory lock
-     * tried, and the rule marked RUNNING, in one transaction. False when the rule is finished, or another
-     * sweep holds it: a rule this run has not started is then marked BUSY (the other run covers it); one it
-     * has started is left as it is (its holder is this run's other invocation, or it resumes later).
+     * Takes the rule: the claim tried, the rule's row locked (so two invocations of one run take turns here),
+     * and the rule marked RUNNING, in one transaction. False when the rule is finished, or another sweep holds
+     * it: a rule this run has not started is then marked BUSY (the other run covers it); one it has started
+     * is left as it is (its holder is this run's other invocation, or it resumes later).
      */
-    private boolean claim(Connection c, UUID runId, String rule, String lock) throws SQLException {
-        try {
-            return Tx.call(c, () -> {
-                String status = RunStore.lockRule(c, runId, rule);
-                if (!status.equals("PENDING") && !status.equals("RUNNING")) {
-                    return false;
+    private boolean claim(Connection c, RunView run, String rule, Budget budget) throws SQLException {
+        return Tx.call(c, () -> {
+            // The claim's row before the rule's, as in every batch (renewal, then progress): two sweeps of one
+            // run meeting here and in a batch wait for each other instead of deadlocking.
+            Instant now = clock.instant();
+            boolean taken = RuleClaims.take(c, run.appId(), rule, run.id(), holder, now, claimEnd(budget));
+            String status = RunStore.lockRule(c, run.id(), rule);
+            if (!status.equals("PENDING") && !status.equals("RUNNING")) {
+                if (taken) {
+                    RuleClaims.release(c, run.appId(), rule, holder);
                 }
-                if (!advisory(c, "pg_try_advisory_lock", lock)) {
-                    if (status.equals("PENDING")) {
-                        RunStore.ruleBusy(c, runId, rule, clock.instant());
-                        LOG.infof("run=%s rule=%s busy: another sweep holds it", runId, rule);
-                    }
-                    return false;
+                return false;
+            }
+            if (!taken) {
+                if (status.equals("PENDING")) {
+                    RunStore.ruleBusy(c, run.id(), rule, now);
+                    LOG.infof("run=%s rule=%s busy: another sweep holds it", run.id(), rule);
                 }
-                RunStore.ruleStarted(c, runId, rule, clock.instant());
-                return true;
-            });
-        } catch (SQLException | RuntimeException e) {
-            unlock(c, lock); // taken in a transaction that rolled back: a session lock survives the rollback
-            throw e;
-        }
+                return false;
+            }
+            RunStore.ruleStarted(c, run.id(), rule, now);
+            return true;
+        });
+    }
+
+    private Instant claimEnd(Budget budget) {
+        Duration left = budget.left();
+        return clock.instant().plus(left.isNegative() ? Duration.ZERO : left).plus(CLAIM_GRACE);
     }
 
     private Outcome workRule(Connection c, StoreSessions stores, RunView run, PlannedRule planned,
@@ -186,7 +210,7 @@ public final class SweepEngine {
                 if (!budget.allowsBatch()) {
                     return Outcome.HANDED_ON;
                 }
-                SweepRule.Batch b = batch(c, stores, run, planned, exclusions, cursor, ++done);
+                SweepRule.Batch b = batch(c, stores, run, planned, exclusions, cursor, ++done, claimEnd(budget));
                 budget.spent();
                 Optional<SweepRule.Cursor> from = cursor;
                 cursor = b.last().or(() -> from);
@@ -196,6 +220,10 @@ public final class SweepEngine {
             return Outcome.DONE;
         } catch (RunStore.OutOfStep e) {
             return leftToAnother(run, rule);
+        } catch (ClaimLapsed e) {
+            LOG.warnf("run=%s rule=%s: the claim lapsed and another sweep took the rule; leaving it to that one",
+                    run.id(), rule.name());
+            return Outcome.DONE;
         } catch (RowGuard.Violation e) {
             // The batch is rolled back (in the store by StoreBatches, in Himoya's database by Tx.call): nothing
             // of it stays. The rule and so the run fail, and the guard has logged the alert line ops are paged
@@ -243,10 +271,14 @@ public final class SweepEngine {
      * the store's commit (see the class comment); for Himoya's own rules the batch runs inside it.
      */
     private SweepRule.Batch batch(Connection c, StoreSessions stores, RunView run, PlannedRule planned,
-            Exclusions exclusions, Optional<SweepRule.Cursor> from, int number) throws SQLException {
+            Exclusions exclusions, Optional<SweepRule.Cursor> from, int number, Instant claimUntil)
+            throws SQLException {
         long started = System.nanoTime();
         SweepRule rule = planned.rule();
         return Tx.call(c, () -> {
+            if (!RuleClaims.renew(c, run.appId(), rule.name(), holder, claimUntil)) {
+                throw new ClaimLapsed();
+            }
             SweepRule.Scope scope = scope(c, stores, run, rule, exclusions);
             if (planned.store().isEmpty()) {
                 SweepRule.Batch b = rule.batch(c, scope, from, batchSize);
@@ -369,19 +401,9 @@ public final class SweepEngine {
                 rule.subjectRows() ? exclusions.keys(c, stores) : List.of());
     }
 
-    private static boolean advisory(Connection c, String function, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(hashtextextended(?, 6))")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** A broken connection has lost its session locks already; nothing to undo then. */
-    private static void unlock(Connection c, String key) {
-        Tx.tryRun(c, () -> advisory(c, "pg_advisory_unlock", key));
+    /** On a broken connection the claim stays until it lapses; nothing more to undo then. */
+    private void release(Connection c, RunView run, String rule) {
+        Tx.tryRun(c, () -> RuleClaims.release(c, run.appId(), rule, holder));
     }
 
     private static long millisSince(long nanos) {

@@ -6,8 +6,8 @@
  * ({@link uz.himoya.retention.SweepRequests}) and works it within a time budget
  * ({@link uz.himoya.retention.Budget}); short of time it leaves a {@link uz.himoya.retention.Continuation} on
  * the retention queue, which the same function consumes ({@link uz.himoya.retention.ContinuationBatch}).</li>
- * <li>{@link uz.himoya.retention.SweepEngine}: per rule, a session advisory lock per (app, rule) on Himoya's
- * connection, then batches. A map rule ({@link uz.himoya.retention.PlannedRule} with a store) runs each batch
+ * <li>{@link uz.himoya.retention.SweepEngine}: per rule, a claim per (app, rule) in Himoya's database
+ * ({@link uz.himoya.retention.RuleClaims}, renewed with every batch, lapsing by itself), then batches. A map rule ({@link uz.himoya.retention.PlannedRule} with a store) runs each batch
  * in the app's store, in one store transaction with a himoya_ledger row ({@link uz.himoya.retention.StoreBatches}:
  * step {@code retention:<rule>:<n>}), then records it in the run record; a resumed run first takes the ledger's
  * batches beyond the run record (reconcile). Himoya's own rules run batch and progress in one transaction of

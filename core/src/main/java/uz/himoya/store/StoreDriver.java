@@ -36,6 +36,9 @@ enum StoreDriver {
             // pins on startup options; Himoya's store connections are few and short, which the proxy allows.
             p.put("options", "-c statement_timeout=" + s.statementTimeout().toMillis());
             p.put("ApplicationName", "himoya");
+            // No server-side prepared statements: behind RDS Proxy they pin the session (see Himoya's own
+            // datasource in microprofile-config.properties).
+            p.put("prepareThreshold", "0");
             return p;
         }
 
@@ -66,6 +69,9 @@ enum StoreDriver {
             // and an UPDATE that writes a value a row already holds must still count that row.
             p.put("useAffectedRows", "false");
             p.put("permitMysqlScheme", "true");
+            // Client-side prepared statements (the driver's default, stated so it stays): server-side ones
+            // (COM_STMT_PREPARE) pin the session behind RDS Proxy.
+            p.put("useServerPrepStmts", "false");
             return p;
         }
 

@@ -54,7 +54,7 @@ class PartitionedSweepTest {
 
     @BeforeEach
     void emptyRuns() {
-        exec("TRUNCATE retention_run, retention_run_rule, legal_hold, deletion_request CASCADE");
+        exec("TRUNCATE retention_run, retention_run_rule, retention_rule_claim, legal_hold, deletion_request CASCADE");
     }
 
     @Test

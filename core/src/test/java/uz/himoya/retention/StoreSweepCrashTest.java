@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -103,12 +104,18 @@ class StoreSweepCrashTest {
             sweep.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback, no goodbye
             assertThat(sweep.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        awaitSessionGone(); // its advisory lock on the rule goes with its session in Himoya's database
+        awaitSessionGone(); // its open transaction (the claim's row locked by the batch's renewal) ends with it
         RunView.Rule afterKill = StoreSweepTest.rule(StoreSweepTest.read(run), "access_logs");
         boolean keyWalk = cursorValue(run) == null;
         List<String> ledgerAfterKill = List.copyOf(store.ledger(run).keySet());
-        RunView resumed = store.work(plan, run, StoreSweepTest.BATCH, LedgerSweeps.unlimited(), (rule, n) -> {
+        // The dead sweep's claim on the rule stands until it lapses: a sweep at once leaves the rule alone
+        RunView early = store.work(plan, run, StoreSweepTest.BATCH, LedgerSweeps.unlimited(), (rule, n) -> {
         });
+        // SQS hands a dead invocation's continuation out again only after its visibility timeout (6 x the
+        // function's timeout): by then the claim (the budget's end plus the grace) has lapsed
+        Clock redelivered = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(66).plus(SweepEngine.CLAIM_GRACE));
+        RunView resumed = store.work(plan, run, StoreSweepTest.BATCH, LedgerSweeps.unlimited(), (rule, n) -> {
+        }, redelivered);
 
         // Assert: the store had committed batch n (tables and ledger row), Himoya had not heard of it, and the
         // resumed run's record is the uninterrupted one's
@@ -116,6 +123,8 @@ class StoreSweepCrashTest {
         assertThat(keyWalk).as("the run walks the primary key").isEqualTo(mostlyExpired);
         assertThat(afterKill).extracting(RunView.Rule::status, RunView.Rule::batches, RunView.Rule::rowsAffected)
                 .containsExactly("RUNNING", killedAfter - 1, 3L * (killedAfter - 1));
+        assertThat(StoreSweepTest.rule(early, "access_logs")).extracting(RunView.Rule::status, RunView.Rule::batches)
+                .containsExactly("RUNNING", killedAfter - 1);
         assertThat(StoreSweepTest.summary(resumed)).isEqualTo(uninterrupted);
         assertThat(resumed.status()).isEqualTo("COMPLETED");
         assertThat(store.count(StoreSweepTest.OLD_LOGS.formatted(store.table("access_logs")), 1003)).isZero();

@@ -150,12 +150,17 @@ record SweepStore(PrivacyMap.StoreKind kind, String url) {
      */
     RunView work(Plan plan, UUID run, int batchSize, Budget budget, SweepEngine.StoreCommitted hook)
             throws SQLException {
+        return work(plan, run, batchSize, budget, hook, java.time.Clock.systemUTC());
+    }
+
+    RunView work(Plan plan, UUID run, int batchSize, Budget budget, SweepEngine.StoreCommitted hook,
+            java.time.Clock clock) throws SQLException {
         try (Connection c = EmbeddedDatabase.dataSource().getConnection()) {
             c.setAutoCommit(false);
             if (RunStore.get(c, run).orElseThrow().dryRun()) {
-                new DryRun(java.time.Clock.systemUTC()).count(c, this::open, run, plan.rules(), plan.exclusions());
+                new DryRun(clock).count(c, this::open, run, plan.rules(), plan.exclusions());
             } else {
-                new SweepEngine(batchSize, java.time.Clock.systemUTC(), SECRETS).onStoreCommit(hook).work(c, this::open,
+                new SweepEngine(batchSize, clock, SECRETS).onStoreCommit(hook).work(c, this::open,
                         run, plan.rules(), plan.exclusions(), budget);
             }
             c.rollback();
@@ -167,7 +172,7 @@ record SweepStore(PrivacyMap.StoreKind kind, String url) {
     /** Himoya's records empty: no runs, holds or requests; two idempotency records of the demo, one old. */
     static void resetHimoya() {
         EmbeddedDatabase.migrateHimoya();
-        himoya("TRUNCATE retention_run, retention_run_rule, legal_hold, deletion_request, idempotency_record CASCADE");
+        himoya("TRUNCATE retention_run, retention_run_rule, retention_rule_claim, legal_hold, deletion_request, idempotency_record CASCADE");
         himoya("INSERT INTO idempotency_record VALUES ('demo', 'old', '\\x00', 202, '{}', now() - interval '2 days'),"
                 + " ('demo', 'fresh', '\\x00', 202, '{}', now())");
     }

@@ -17,9 +17,13 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         DemoStore.shareHimoyaServer(false);
         DemoStore.loadDemo();
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("quarkus.datasource.jdbc.url", EmbeddedDatabase.jdbcUrl());
-        config.put("quarkus.datasource.username", "postgres");
-        config.put("quarkus.datasource.password", "postgres");
+        config.put("quarkus.datasource.jdbc.url", EmbeddedDatabase.urlOf("postgres"));
+        // As in AWS: the functions connect as the application role (DML only), Flyway as the owner
+        EmbeddedDatabase.appRole();
+        config.put("quarkus.datasource.username", EmbeddedDatabase.APP_ROLE);
+        config.put("quarkus.datasource.password", EmbeddedDatabase.APP_ROLE_PASSWORD);
+        config.put("quarkus.flyway.username", "postgres");
+        config.put("quarkus.flyway.password", "postgres");
         config.putAll(DemoStore.config());
         return config;
     }

@@ -3,6 +3,7 @@ package uz.himoya.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static uz.himoya.testing.Himoya.count;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -53,6 +54,8 @@ class RetentionSweeperTest {
     DeletionService intake;
     @Inject
     TestClock clock;
+    @Inject
+    AgroalDataSource dataSource;
 
     @BeforeEach
     void reset() {
@@ -111,23 +114,48 @@ class RetentionSweeperTest {
     }
 
     @Test
-    void shouldMarkRuleBusyAndLeaveIt_whenAnotherSweepHoldsItsLock() throws Exception {
-        RunView run;
-        try (Connection other = EmbeddedDatabase.dataSource().getConnection();
-                PreparedStatement lock = other.prepareStatement(
-                        "SELECT pg_advisory_lock(hashtextextended('retention-rule:demo:access_logs', 6))")) {
-            lock.execute(); // another sweep works access_logs
+    void shouldMarkRuleBusyAndLeaveIt_whenAnotherSweepHoldsItsClaim() throws Exception {
+        // Arrange: another sweep works access_logs, its claim good for ten more minutes
+        claimAccessLogsFor(Duration.ofMinutes(10));
 
-            run = sweeper.sweep(DEMO, "schedule").runs().get(0);
-        }
+        RunView run = sweeper.sweep(DEMO, "schedule").runs().get(0);
 
         assertThat(rule(run, "access_logs").status()).isEqualTo("BUSY");
         assertThat(rule(run, "access_logs").batches()).isZero();
         assertThat(rule(run, "sessions").rowsAffected()).isEqualTo(2);
         assertThat(run.status()).isEqualTo("COMPLETED");
         assertThat(DemoStore.count(OLD_LOGS, 1003) + DemoStore.count(OLD_LOGS, 1005)).isEqualTo(20);
-        // The holder is gone (its connection closed): the next sweep takes the rule
+        // The holder died and its claim lapsed: the next sweep takes the rule and gives the claim up at its end
+        clock.advance(Duration.ofMinutes(11));
         assertThat(rule(sweeper.sweep(DEMO, "schedule").runs().get(0), "access_logs").rowsAffected()).isEqualTo(20);
+        assertThat(count("SELECT count(*) FROM retention_rule_claim")).isZero();
+    }
+
+    @Test
+    void shouldHoldNoLockOrPreparedStatementBetweenTransactions_soThatRdsProxyNeedNotPin() throws Exception {
+        // A sweep's claims live in a table, not in its session (SessionLockFreeTest keeps session-level lock
+        // functions out of the code), and the driver never prepares a statement on the server
+        // (prepareThreshold=0): a reused statement runs as an unnamed one, which RDS Proxy does not pin on
+        assertThat(sweeper.sweep(DEMO, "schedule").runs().get(0).status()).isEqualTo("COMPLETED");
+        assertThat(count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isZero();
+        try (Connection c = dataSource.getConnection()) { // the functions' own pool, configured as in production
+            for (int i = 0; i < 10; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM retention_run WHERE app_id = ?")) {
+                    ps.setString(1, "demo");
+                    ps.executeQuery().close();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_prepared_statements");
+                    var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
+        }
+    }
+
+    private void claimAccessLogsFor(Duration left) {
+        Himoya.sql("INSERT INTO retention_rule_claim VALUES ('demo', 'access_logs', gen_random_uuid(),"
+                + " gen_random_uuid(), '" + clock.instant().plus(left) + "')");
     }
 
     @RepeatedTest(5)

@@ -27,9 +27,15 @@ public final class Database extends Construct {
     public static final String DATABASE_NAME = "himoya";
     public static final int PORT = 5432;
     private static final String MASTER_USER = "himoya";
+    /**
+     * The role every function but the migration function connects as: DML on Himoya's tables, no DDL (core's
+     * V10__app_role.sql grants it; the migration function gives it LOGIN and this secret's password).
+     */
+    public static final String APP_USER = "himoya_app";
 
     private final DatabaseCluster cluster;
     private final DatabaseProxy proxy;
+    private final DatabaseSecret appCredentials;
 
     public Database(Construct scope, String id, Network network, HimoyaSettings settings) {
         super(scope, id);
@@ -37,9 +43,13 @@ public final class Database extends Construct {
         DatabaseSecret credentials = DatabaseSecret.Builder.create(this, "Credentials")
                 .username(MASTER_USER)
                 .build();
+        appCredentials = DatabaseSecret.Builder.create(this, "AppCredentials")
+                .username(APP_USER)
+                .build();
         if (settings.isProduction()) {
             // The snapshot taken on removal is only useful together with the credentials it was made with.
             credentials.applyRemovalPolicy(RemovalPolicy.RETAIN);
+            appCredentials.applyRemovalPolicy(RemovalPolicy.RETAIN);
         }
 
         cluster = DatabaseCluster.Builder.create(this, "Cluster")
@@ -64,7 +74,9 @@ public final class Database extends Construct {
 
         proxy = cluster.addProxy("Proxy", DatabaseProxyOptions.builder()
                 .dbProxyName(settings.prefix())
-                .secrets(List.of(secret()))
+                // The proxy logs in to the database with each user's own secret: the owner's (the migration
+                // function) and the application role's (every other function).
+                .secrets(List.of(secret(), appCredentials))
                 .vpc(network.vpc())
                 .vpcSubnets(network.privateSubnets())
                 .requireTls(true)
@@ -73,19 +85,30 @@ public final class Database extends Construct {
                 "Functions connect to the database proxy");
     }
 
-    /** The generated master credentials (JSON with username and password). */
+    /** The generated master (owner) credentials (JSON with username and password): the migration function's. */
     public ISecret secret() {
         return cluster.getSecret();
     }
 
-    /** jdbc URL of the proxy; the functions read username and password from {@link #secret()}. */
+    /** The application role's credentials, which every other function connects with. */
+    public ISecret appSecret() {
+        return appCredentials;
+    }
+
+    /** jdbc URL of the proxy; the functions read username and password from {@link #appSecret()}. */
     public String jdbcUrl() {
         return "jdbc:postgresql://" + proxy.getEndpoint() + ":" + PORT + "/" + DATABASE_NAME;
     }
 
-    /** Lets a function connect through the proxy and read the credentials it connects with. */
+    /** Lets a function connect through the proxy as the application role and read that role's credentials. */
     public void grantAccess(IGrantable function) {
-        proxy.grantConnect(function);
+        proxy.grantConnect(function, APP_USER);
+        appCredentials.grantRead(function);
+    }
+
+    /** Lets the migration function connect as the owner too, and read the owner's credentials. */
+    public void grantOwnerAccess(IGrantable function) {
+        proxy.grantConnect(function, MASTER_USER);
         secret().grantRead(function);
     }
 }

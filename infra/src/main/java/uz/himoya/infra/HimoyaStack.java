@@ -19,8 +19,8 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * Himoya on AWS: the HTTP function behind an HTTP API, three queue workers, two scheduled jobs,
- * an Aurora PostgreSQL database behind an RDS Proxy, secrets, and alarms.
+ * Himoya on AWS: the HTTP function behind an HTTP API, three queue workers, two scheduled jobs, the
+ * migration function a deploy runs, an Aurora PostgreSQL database behind an RDS Proxy, secrets, and alarms.
  */
 public final class HimoyaStack extends Stack {
 
@@ -55,7 +55,7 @@ public final class HimoyaStack extends Stack {
 
         BreachFanOut fanOut = BreachFanOut.of(settings);
         FunctionDefaults defaults = new FunctionDefaults(settings, network, database,
-                List.of(database.secret(), secrets.app(), secrets.smtp()), appStores,
+                List.of(secrets.app(), secrets.smtp()), appStores,
                 commonEnvironment(settings, database, secrets, appStores, api, fanOut), alarms);
         String functions = settings.functionsAsset();
 
@@ -97,6 +97,11 @@ public final class HimoyaStack extends Stack {
         retention.queue().grantSendMessages(http.function());
         api.routeTo(http.live());
 
+        // Migrations run once per deploy, before any other function is updated (and so before a SnapStart
+        // version of one starts up against a schema it does not know).
+        Migration migration = new Migration(this, "Migration", defaults, functions);
+        migration.runBefore(List.of(erasure.handler(), breach.handler(), retention.handler(), watchdog, http));
+
         new ScheduledJob(this, "RetentionSchedule", settings, alarms, "retention-sweep",
                 // Night for the apps' users (Central Asia), when the sweep's deletes disturb least.
                 ScheduleExpression.cron(CronOptionsWithTimezone.builder()
@@ -113,6 +118,8 @@ public final class HimoyaStack extends Stack {
         output("AppSecretArn", secrets.app().getSecretArn(), "Crypto secret and app API keys");
         output("SmtpSecretArn", secrets.smtp().getSecretArn(), "SES SMTP credentials");
         output("DatabaseSecretArn", database.secret().getSecretArn(), "Database master credentials");
+        output("DatabaseAppSecretArn", database.appSecret().getSecretArn(),
+                "Credentials of the functions' database role (DML only)");
         // What an app database's security group accepts Himoya's connections from (same VPC or peered).
         output("FunctionSecurityGroupId", network.functionSecurityGroup().getSecurityGroupId(),
                 "Security group of every Himoya function");
@@ -133,7 +140,9 @@ public final class HimoyaStack extends Stack {
         env.put("HIMOYA_QUEUE_REGION", settings.region());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         // Only ARNs here: the code reads the values from Secrets Manager at start-up.
-        env.put("HIMOYA_DB_SECRET_ARN", database.secret().getSecretArn());
+        env.put("HIMOYA_DB_SECRET_ARN", database.appSecret().getSecretArn());
+        // The migration function migrates, once per deploy; no function does at its start.
+        env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false");
         env.put("HIMOYA_SECRETS_ARN", secrets.app().getSecretArn());
         env.put("HIMOYA_SMTP_SECRET_ARN", secrets.smtp().getSecretArn());
         // Every function that queues breach notices cuts them into the same messages the notifier is sized for.

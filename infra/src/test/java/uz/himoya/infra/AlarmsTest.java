@@ -57,8 +57,8 @@ class AlarmsTest {
             assertEquals(1, actions.size(), id);
             assertEquals(topicId, target(actions.get(0)), id);
         });
-        // 5 functions x (errors + throttles + row guard) + 5 dead-letter queues
-        assertEquals(20, alarms.size());
+        // 6 functions (the migration function too) x (errors + throttles + row guard) + 5 dead-letter queues
+        assertEquals(23, alarms.size());
     }
 
     @Test
@@ -66,7 +66,7 @@ class AlarmsTest {
         // Arrange
         Map<String, JsonNode> logGroups = stack.resources("AWS::Logs::LogGroup");
         Map<String, JsonNode> filters = stack.resources("AWS::Logs::MetricFilter");
-        assertEquals(5, logGroups.size());
+        assertEquals(6, logGroups.size());
 
         for (Map.Entry<String, JsonNode> group : logGroups.entrySet()) {
             String function = group.getValue().at("/Properties/LogGroupName").asText().replace("/aws/lambda/", "");

@@ -50,7 +50,7 @@ class AppStoresTest {
         Map<String, String> storeSecrets = placeholderSecretIds();
 
         // Assert: database credentials, Himoya's secret and SMTP placeholder, plus one per store without ARN
-        stack.template.resourceCountIs("AWS::SecretsManager::Secret", 5);
+        stack.template.resourceCountIs("AWS::SecretsManager::Secret", 6);
         assertEquals(Set.of("analytics", "demo-shop"), storeSecrets.keySet());
         for (String id : storeSecrets.values()) {
             JsonNode secret = stack.resource(id);
@@ -158,7 +158,7 @@ class AppStoresTest {
         // Assert
         functions.forEach(f -> assertTrue(f.at("/Properties/Environment/Variables/"
                 + AppStoreSecrets.ENVIRONMENT_VARIABLE).isMissingNode()));
-        defaults.template.resourceCountIs("AWS::SecretsManager::Secret", 3);
+        defaults.template.resourceCountIs("AWS::SecretsManager::Secret", 4);
         assertTrue(defaults.json.at("/Outputs/AppStoreSecretArns").isMissingNode());
         assertFalse(defaults.json.toString().contains("\"FromPort\":3306"), "no MySQL port opened by default");
     }

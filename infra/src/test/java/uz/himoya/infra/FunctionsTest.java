@@ -21,7 +21,8 @@ import software.amazon.awscdk.assertions.Match;
 class FunctionsTest {
 
     private static final List<String> FUNCTIONS = List.of(
-            "http-api", "erasure-worker", "breach-notifier", "retention-sweep", "deadline-watchdog");
+            "http-api", "erasure-worker", "breach-notifier", "retention-sweep", "deadline-watchdog",
+            "database-migration");
     private static final List<String> COMMON_ENVIRONMENT = List.of(
             "HIMOYA_STAGE", "HIMOYA_APPS", "QUARKUS_DATASOURCE_JDBC_URL", "HIMOYA_DB_SECRET_ARN",
             "HIMOYA_SECRETS_ARN", "HIMOYA_SMTP_SECRET_ARN", "QUARKUS_MAILER_HOST", "QUARKUS_MAILER_PORT",
@@ -35,7 +36,7 @@ class FunctionsTest {
     }
 
     @Test
-    void shouldDefineFiveJava21SnapStartFunctions_whenStackIsSynthesized() {
+    void shouldDefineSixJava21SnapStartFunctions_whenStackIsSynthesized() {
         // Arrange
         Map<String, JsonNode> functions = stack.himoyaFunctions();
 

@@ -80,9 +80,9 @@ class ProductionStageTest {
 
         // Assert
         assertEquals(SMTP_SECRET_ARN, variables.path("HIMOYA_SMTP_SECRET_ARN").asText());
-        // generated database credentials, Himoya's own secret and the placeholder of store "shop";
-        // no SMTP placeholder
-        stack.template.resourceCountIs("AWS::SecretsManager::Secret", 3);
+        // generated database credentials (owner and application role), Himoya's own secret and the
+        // placeholder of store "shop"; no SMTP placeholder
+        stack.template.resourceCountIs("AWS::SecretsManager::Secret", 4);
         assertTrue(stack.json.toString().contains(SMTP_SECRET_ARN + "\""), "read access is granted on it");
     }
 

@@ -68,6 +68,7 @@ public final class LocalServices {
         Path mailbox = Files.createDirectories(root.resolve("local-mailbox"));
         // The demo app's data in a server of its own: Himoya's database holds only Himoya's tables.
         EmbeddedDatabase.start(PG_PORT, servers.resolve("himoya-pg"), binaries.resolve("postgresql"));
+        EmbeddedDatabase.appRole(); // the functions' role, as in AWS: DML on Himoya's tables, no DDL
         DemoStore.start(STORE_PORT, servers.resolve("demo-pg"), binaries.resolve("postgresql"));
         DemoStore.loadDemo();
         EmbeddedMariaDb.start(MARIADB_PORT, servers.resolve("demo-mariadb"), binaries.resolve("mariadb"));
@@ -95,8 +96,12 @@ public final class LocalServices {
     public static Map<String, String> functionConfig() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres");
-        p.put("quarkus.datasource.username", "postgres");
-        p.put("quarkus.datasource.password", "postgres");
+        // As in AWS, the functions connect as the application role and Flyway as the owner. Unlike AWS, each
+        // function process migrates at its start (Flyway's lock lets one do it): the local run has no deploy.
+        p.put("quarkus.datasource.username", EmbeddedDatabase.APP_ROLE);
+        p.put("quarkus.datasource.password", EmbeddedDatabase.APP_ROLE_PASSWORD);
+        p.put("quarkus.flyway.username", "postgres");
+        p.put("quarkus.flyway.password", "postgres");
         p.put("himoya.store-plaintext-allowed", "true");
         p.putAll(DemoStore.config(DemoStore.CONNECTION, "127.0.0.1", STORE_PORT));
         String kg = "himoya.store.\"" + KG_CONNECTION + "\".";

@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * In AWS, secrets come from Secrets Manager, never from plain environment variables (which show in the
- * console and in the template): the database credentials (HIMOYA_DB_SECRET_ARN), Himoya's own secrets
+ * console and in the template): the database credentials (HIMOYA_DB_SECRET_ARN: the application role's; the
+ * migration function also gets the owner's, HIMOYA_DB_OWNER_SECRET_ARN, as Flyway's), Himoya's own secrets
  * (HIMOYA_SECRETS_ARN: crypto secret, app keys, ops key, webhook secrets, as config names) and the SES SMTP
  * credentials (HIMOYA_SMTP_SECRET_ARN), and one secret per app store (HIMOYA_STORE_SECRET_ARNS: connection=arn,...;
  * each secret in the shape of an RDS-generated one: host, port, dbname, username, password, and optionally
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The database owner's (master user's) credentials: given to the migration function alone. */
+    static final String OWNER_SECRET = "HIMOYA_DB_OWNER_SECRET_ARN";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -32,7 +35,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         String own = env(context, "HIMOYA_SECRETS_ARN");
         String smtp = env(context, "HIMOYA_SMTP_SECRET_ARN");
         String stores = env(context, "HIMOYA_STORE_SECRET_ARNS");
-        if (db == null && own == null && smtp == null && stores == null) {
+        String owner = env(context, OWNER_SECRET);
+        if (db == null && own == null && smtp == null && stores == null && owner == null) {
             return List.of();
         }
         try (SecretsManagerClient client = SecretsManagerClient.builder()
@@ -40,6 +44,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
             UnaryOperator<String> fetch = arn -> client.getSecretValue(b -> b.secretId(arn)).secretString();
             Map<String, String> p = properties(db, own, smtp, fetch);
             p.putAll(storeProperties(stores, fetch));
+            p.putAll(ownerProperties(owner, fetch));
             return List.of(new MapBackedConfigSource("aws-secrets-manager", p, 275) {
             });
         }
@@ -84,6 +89,20 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
                 System.err.println("store secret for connection " + connection + " not read ("
                         + e.getClass().getSimpleName() + "); its app waits");
             }
+        }
+        return p;
+    }
+
+    /**
+     * The owner's credentials as Flyway's (quarkus.flyway.username/password): the migration function migrates
+     * as the owner, while its datasource, like every function's, is the application role's.
+     */
+    static Map<String, String> ownerProperties(String arn, UnaryOperator<String> fetch) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (arn != null) {
+            JsonNode n = read(fetch.apply(arn), "database owner");
+            p.put("quarkus.flyway.username", n.path("username").asText());
+            p.put("quarkus.flyway.password", n.path("password").asText());
         }
         return p;
     }

@@ -29,6 +29,16 @@ class SecretsConfigSourceFactoryTest {
     }
 
     @Test
+    void shouldGiveTheOwnersCredentialsToFlywayAlone_whenTheOwnerSecretIsNamed() {
+        Map<String, String> p = SecretsConfigSourceFactory.ownerProperties("arn:owner",
+                arn -> "{\"username\":\"himoya\",\"password\":\"master\",\"engine\":\"postgres\"}");
+
+        assertThat(p).containsOnly(Map.entry("quarkus.flyway.username", "himoya"),
+                Map.entry("quarkus.flyway.password", "master"));
+        assertThat(SecretsConfigSourceFactory.ownerProperties(null, arn -> "never read")).isEmpty();
+    }
+
+    @Test
     void shouldNameTheSecretButNotItsText_whenASecretIsNotJson() {
         assertThatThrownBy(() -> SecretsConfigSourceFactory.properties("db", null, null, arn -> "hunter2"))
                 .hasMessage("the database secret is not JSON").hasMessageNotContaining("hunter2");
