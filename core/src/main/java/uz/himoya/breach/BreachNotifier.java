@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import uz.himoya.config.HimoyaConfig;
+import uz.himoya.crypto.Secrets;
 import uz.himoya.db.Jdbc;
 import uz.himoya.notice.MailFailure;
 import uz.himoya.notice.MailGateway;
@@ -30,7 +32,8 @@ import uz.himoya.queue.QueueMessage;
  * SENT, or FAILED when the server refuses the recipient's address for good (MailFailure: a 5.1.x reply to RCPT
  * TO; every other failure is retried). A notice is marked SENT in its own commit right after
  * the send, so a redelivered message finds it sent and skips it; only a crash between those two steps can
- * repeat a notice, and the deterministic Message-ID lets mail systems drop that repeat.
+ * repeat a notice. That repeat reaches the user: SES replaces the Message-ID with its own, so receivers
+ * cannot tell it from the first. The address is kept sealed until the notice is marked (V11).
  */
 @ApplicationScoped
 public class BreachNotifier {
@@ -47,9 +50,10 @@ public class BreachNotifier {
     private final MailGateway gateway;
     private final BreachQueue queue;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Secrets secrets;
 
     public BreachNotifier(AppRegistry apps, Jdbc jdbc, Clock clock, HimoyaConfig config,
-            BreachMails mails, MailGateway gateway, BreachQueue queue) {
+            BreachMails mails, MailGateway gateway, BreachQueue queue, Secrets secrets) {
         this.apps = apps;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -57,6 +61,7 @@ public class BreachNotifier {
         this.mails = mails;
         this.gateway = gateway;
         this.queue = queue;
+        this.secrets = secrets;
     }
 
     /** Returns the ids of the messages to redeliver; a malformed one goes, after its retries, to the DLQ. */
@@ -172,20 +177,22 @@ public class BreachNotifier {
     }
 
     private List<Claimed> claim(Connection c, BreachMessage msg) throws SQLException {
-        return claim(c, msg, clock.instant(), config.breach().lease());
+        return claim(c, msg, clock.instant(), config.breach().lease(), secrets::decrypt);
     }
 
     /**
      * Leases the message's range: PENDING notices, and SENDING ones whose lease ran out (a crashed sender),
-     * in seq order. Package-level so the breach benchmark measures this very statement.
+     * in seq order, each with its address opened (open: Secrets.decrypt; a notice resolved before V11 holds
+     * it in clear). Package-level so the breach benchmark measures this very statement.
      */
-    static List<Claimed> claim(Connection c, BreachMessage msg, Instant now, Duration lease) throws SQLException {
+    static List<Claimed> claim(Connection c, BreachMessage msg, Instant now, Duration lease,
+            Function<byte[], String> open) throws SQLException {
         List<Claimed> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE breach_notice SET status = 'SENDING', lease_until = ?, attempts = attempts + 1
                  WHERE incident_id = ? AND seq BETWEEN ? AND ?
                    AND (status = 'PENDING' OR (status = 'SENDING' AND lease_until < ?))
-                RETURNING seq, address, locale""")) {
+                RETURNING seq, address, sealed_address, locale""")) {
             ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
             ps.setObject(2, msg.incident());
             ps.setInt(3, msg.fromSeq());
@@ -193,7 +200,9 @@ public class BreachNotifier {
             ps.setTimestamp(5, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Claimed(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                    byte[] sealed = rs.getBytes(3);
+                    out.add(new Claimed(rs.getInt(1), sealed != null ? open.apply(sealed) : rs.getString(2),
+                            rs.getString(4)));
                 }
             }
         }
@@ -216,7 +225,8 @@ public class BreachNotifier {
     /** mark's statement on the caller's connection (package-level: the breach benchmark runs it too). */
     static void mark(Connection c, UUID incident, int seq, String status, String error, String sentLocale,
             Instant now) throws SQLException {
-        BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, lease_until = NULL,"
+        BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, sealed_address = NULL,"
+                + " lease_until = NULL,"
                 + " sent_at = ?, last_error = ?, sent_locale = ? WHERE incident_id = ? AND seq = ?", status,
                 "SENT".equals(status) ? now : null, error, sentLocale, incident, seq);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import uz.himoya.db.SqlErrors;
 import uz.himoya.db.StoreUnavailable;
 import uz.himoya.catalogue.Catalogue;
@@ -60,12 +61,12 @@ final class BreachResolver {
      * @param store a connection to the app's store that holds the subject table
      */
     static Resolution resolve(Connection himoya, UUID incident, Connection store, PrivacyMap map,
-            AffectedSubjects affected, AffectedSubjects.Selection selection, String hashKey, int pageSize)
-            throws SQLException {
+            AffectedSubjects affected, AffectedSubjects.Selection selection, String hashKey,
+            Function<String, byte[]> seal, int pageSize) throws SQLException {
         int pages = 0;
         int mostHeld = 0;
         AffectedSubjects.Pages stream = storeCall(map, () -> affected.open(store, selection, pageSize));
-        try (NoticeCopy copy = new NoticeCopy(himoya, incident, hashKey, map.app())) {
+        try (NoticeCopy copy = new NoticeCopy(himoya, incident, hashKey, map.app(), seal)) {
             for (List<AffectedSubjects.Subject> page = storeCall(map, stream::next); !page.isEmpty();
                     page = storeCall(map, stream::next)) {
                 pages++;

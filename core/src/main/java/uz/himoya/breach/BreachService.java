@@ -207,7 +207,7 @@ public class BreachService {
         PrivacyMap map = app.map();
         AffectedSubjects.Selection s = BreachResolver.selection(map, selection, from, to);
         BreachResolver.Resolution r = onStore(map, store -> BreachResolver.resolve(c, id, store, map, affected(app), s,
-                secrets.erasurePseudonymKey(), BreachResolver.PAGE_SIZE));
+                secrets.erasurePseudonymKey(), secrets::encrypt, BreachResolver.PAGE_SIZE));
         LOG.debugf("breach=%s resolved: %d notices added from %d pages", id, r.added(), r.pages());
         return r.added();
     }

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import uz.himoya.privacymap.PrivacyMap;
@@ -27,7 +28,8 @@ import uz.himoya.store.port.AffectedSubjects;
  * <p>The row's values are those the SQL resolution always wrote, byte for byte, now computed here:
  * subject_hash = sha256(UTF-8 of hashKey || key as text), address_hash = sha256(UTF-8 of hashKey ||
  * lower(address)), where lower is each code point's Unicode lower case (PostgreSQL's lower() under a UTF-8
- * locale), and the locale is the subject's own if the app offers it, else the app's default.
+ * locale), and the locale is the subject's own if the app offers it, else the app's default. The address
+ * itself goes in sealed (sealed_address, AES-GCM with a fresh nonce per row, V11): only the notifier opens it.
  *
  * <p>Exactly once: the pages come in strictly ascending key order, so one resolution never meets a subject
  * twice (a key repeated by a store whose key column is not unique is skipped). Only notices the incident
@@ -38,7 +40,7 @@ import uz.himoya.store.port.AffectedSubjects;
  * needs no such look-up, and its rows go through one COPY for the whole resolution.
  */
 final class NoticeCopy implements AutoCloseable {
-    private static final String COPY = "COPY breach_notice (incident_id, seq, subject_hash, address, address_hash,"
+    private static final String COPY = "COPY breach_notice (incident_id, seq, subject_hash, sealed_address, address_hash,"
             + " locale, status) FROM STDIN";
     private static final HexFormat HEX = HexFormat.of();
 
@@ -46,6 +48,7 @@ final class NoticeCopy implements AutoCloseable {
     private final UUID incident;
     private final byte[] prefix;
     private final PrivacyMap.App app;
+    private final Function<String, byte[]> seal;
     private final boolean mayHold;
     private final MessageDigest sha256;
     private final String incidentText;
@@ -54,7 +57,9 @@ final class NoticeCopy implements AutoCloseable {
     private int added;
     private String lastKey;
 
-    NoticeCopy(Connection himoya, UUID incident, String hashKey, PrivacyMap.App app) throws SQLException {
+    /** seal: how an address is stored (Secrets.encrypt, AES-GCM); the row never holds it in clear. */
+    NoticeCopy(Connection himoya, UUID incident, String hashKey, PrivacyMap.App app, Function<String, byte[]> seal)
+            throws SQLException {
         if (himoya.getAutoCommit()) {
             throw new IllegalStateException("notices are written on the caller's transaction: auto-commit must be off");
         }
@@ -63,6 +68,7 @@ final class NoticeCopy implements AutoCloseable {
         this.incidentText = incident.toString();
         this.prefix = hashKey.getBytes(StandardCharsets.UTF_8);
         this.app = app;
+        this.seal = seal;
         this.seq = BreachStore.maxSeq(himoya, incident);
         this.mayHold = seq > 0;
         try {
@@ -100,7 +106,7 @@ final class NoticeCopy implements AutoCloseable {
         for (Notice n : notices) {
             rows.append(incidentText).append('\t').append(++seq).append("\t\\\\x").append(HEX.formatHex(n.subjectHash()))
                     .append('\t');
-            escape(rows, n.address());
+            rows.append("\\\\x").append(HEX.formatHex(seal.apply(n.address())));
             rows.append("\t\\\\x").append(HEX.formatHex(n.addressHash())).append('\t');
             escape(rows, n.locale());
             rows.append("\tPENDING\n");

@@ -233,6 +233,22 @@ public interface HimoyaConfig {
         /** Explicit subject ids per call; larger lists come in pages (JSON or CSV) before sending starts. */
         @WithDefault("1000")
         int maxSubjectsPerCall();
+
+        /**
+         * An incident left COLLECTING (resolved, never sent) for this long has its notices' sealed addresses
+         * purged by the retention sweep (himoya:breach-addresses), its notices FAILED with address-purged:
+         * Himoya keeps an address only while it may still be used (issue 12, part 6).
+         */
+        @WithDefault("P30D")
+        Duration unsentAddressTtl();
+
+        /**
+         * How long a completed incident and its notices (keyed hashes, statuses, dates: no address) are kept
+         * as the record of who was told when (GDPR Art. 33(5) asks for the documentation, without a period;
+         * five years outlasts the limitation periods of an authority's inquiry). Then the sweep deletes them.
+         */
+        @WithDefault("P1826D")
+        Duration recordRetention();
     }
 
     interface Queue {

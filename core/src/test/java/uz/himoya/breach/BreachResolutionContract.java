@@ -33,6 +33,9 @@ import uz.himoya.testing.EmbeddedDatabase;
  */
 abstract class BreachResolutionContract {
     static final String HASH_KEY = "5a1e0b3c".repeat(8);
+    static final uz.himoya.crypto.Secrets SECRETS = new uz.himoya.crypto.Secrets(
+            java.util.Base64.getEncoder().encodeToString("breach-contract-secret-of-32-byte".getBytes()),
+            new java.security.SecureRandom());
     static final Instant NOW = Instant.now();
 
     private Connection himoya;
@@ -95,7 +98,7 @@ abstract class BreachResolutionContract {
             int pageSize) throws SQLException {
         try {
             BreachResolver.Resolution r = BreachResolver.resolve(himoya, incident, store, map, source, s, HASH_KEY,
-                    pageSize);
+                    SECRETS::encrypt, pageSize);
             himoya.commit();
             return r;
         } catch (SQLException | RuntimeException e) {
@@ -118,9 +121,21 @@ abstract class BreachResolutionContract {
         return out;
     }
 
-    /** The notices' addresses in seq order. */
+    /** The notices' addresses in seq order, opened: the rows hold them sealed only (V11). */
     private List<String> addresses(UUID incident) throws SQLException {
-        return column("SELECT address FROM breach_notice WHERE incident_id = ? ORDER BY seq", incident);
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = himoya.prepareStatement("SELECT sealed_address, address FROM breach_notice"
+                + " WHERE incident_id = ? ORDER BY seq")) {
+            ps.setObject(1, incident);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assertThat(rs.getString(2)).as("no address in clear").isNull();
+                    out.add(SECRETS.decrypt(rs.getBytes(1)));
+                }
+            }
+        }
+        himoya.commit();
+        return out;
     }
 
     /** "count distinct-seq min max" of the incident's notices. */
@@ -153,9 +168,13 @@ abstract class BreachResolutionContract {
                   ('1005', 'john@demo.example', 'en'), ('1006', 'bekzod@demo.example', 'uz')) v (k, e, l)
                     ON n.subject_hash = sha256(convert_to('%1$s' || v.k, 'UTF8'))
                    AND n.address_hash = sha256(convert_to('%1$s' || lower(v.e), 'UTF8'))
-                   AND n.address = v.e AND n.locale = v.l AND n.status = 'PENDING' AND n.attempts = 0
+                   AND n.address IS NULL AND n.sealed_address IS NOT NULL
+                   AND n.locale = v.l AND n.status = 'PENDING' AND n.attempts = 0
                  WHERE n.incident_id = ?""".formatted(HASH_KEY);
         assertThat(column(expected, id)).containsExactly("6");
+        // Each address sealed, and opened again as the store had it
+        assertThat(addresses(id)).containsExactly("dilnoza@demo.example", "sherzod@demo.example",
+                "Анна.PETROVA@Demo.Example", "aigul@demo.example", "john@demo.example", "bekzod@demo.example");
         // Numbered in key order
         assertThat(addresses(id)).startsWith("dilnoza@demo.example", "sherzod@demo.example");
     }

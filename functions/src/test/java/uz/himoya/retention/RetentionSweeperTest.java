@@ -153,6 +153,55 @@ class RetentionSweeperTest {
         }
     }
 
+    @Test
+    void shouldPurgeTheAddressesOfAnIncidentLeftCollecting_andDropCompletedRecordsPastTheirRetention() {
+        // Arrange: incidents left collecting for 31 days and for 1 day, completed 6 years and 400 days ago
+        breachIncident(1, "COLLECTING", "31 days", "PENDING");
+        breachIncident(2, "COLLECTING", "1 day", "PENDING");
+        breachIncident(3, "COMPLETED", "6 years", "SENT");
+        breachIncident(4, "COMPLETED", "400 days", "SENT");
+
+        // Act
+        RunView run = sweeper.sweep(new SweepOptions(Optional.of("demo"), List.of("himoya:breach-addresses",
+                "himoya:breach-notices", "himoya:breach-incidents"), false, Optional.empty()), "ops").runs().get(0);
+
+        // Assert: the stale incident's addresses are gone and its notices will not be sent; the fresh one waits
+        assertThat(run.rules()).extracting(RunView.Rule::status).containsOnly("DONE");
+        assertThat(count("SELECT count(*) FROM breach_notice WHERE incident_id = ?::uuid AND status = 'FAILED'"
+                + " AND last_error = 'address-purged' AND sealed_address IS NULL AND address IS NULL", incidentId(1)))
+                .isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM breach_notice WHERE incident_id = ?::uuid AND status = 'PENDING'"
+                + " AND sealed_address IS NOT NULL", incidentId(2))).isEqualTo(2);
+        // the record of who was told when goes after five years, and only then
+        assertThat(Sweeps.strings("SELECT title FROM breach_incident ORDER BY title")).containsExactly("incident 1",
+                "incident 2", "incident 4");
+        assertThat(count("SELECT count(*) FROM breach_notice WHERE incident_id = ?::uuid", incidentId(3))).isZero();
+        assertThat(count("SELECT count(*) FROM breach_notice WHERE incident_id = ?::uuid", incidentId(4)))
+                .isEqualTo(2);
+        assertThat(rule(run, "himoya:breach-addresses").rowsAffected()).isEqualTo(2);
+        assertThat(rule(run, "himoya:breach-incidents").rowsAffected()).isEqualTo(1);
+    }
+
+    private static String incidentId(int n) {
+        return "00000000-0000-0000-0000-00000000000" + n;
+    }
+
+    /** An incident of demo registered (and, if completed, completed) that long ago, with two notices. */
+    private static void breachIncident(int n, String status, String ago, String noticeStatus) {
+        boolean completed = status.equals("COMPLETED");
+        Himoya.sql("INSERT INTO breach_incident (id, app_id, title, discovered_at, window_from, window_to,"
+                + " categories, content, selection, status, registered_at, completed_at) VALUES ('" + incidentId(n)
+                + "', 'demo', 'incident " + n + "', now() - interval '" + ago + "', now() - interval '" + ago
+                + "', now() - interval '" + ago + "', '[]', '{}', '{}', '" + status + "', now() - interval '" + ago
+                + "', " + (completed ? "now() - interval '" + ago + "'" : "NULL") + ")");
+        for (int seq = 1; seq <= 2; seq++) {
+            Himoya.sql("INSERT INTO breach_notice (incident_id, seq, subject_hash, sealed_address, address_hash,"
+                    + " locale, status, sent_at) VALUES ('" + incidentId(n) + "', " + seq + ", '\\x0" + seq + "', "
+                    + (completed ? "NULL" : "'\\x0102'") + ", '\\x0" + seq + "', 'uz', '" + noticeStatus + "', "
+                    + (completed ? "now() - interval '" + ago + "'" : "NULL") + ")");
+        }
+    }
+
     private void claimAccessLogsFor(Duration left) {
         Himoya.sql("INSERT INTO retention_rule_claim VALUES ('demo', 'access_logs', gen_random_uuid(),"
                 + " gen_random_uuid(), '" + clock.instant().plus(left) + "')");

@@ -34,6 +34,9 @@ import uz.himoya.store.AppRegistry;
  * RateLimiter, MailGateway over the Vert.x mail client quarkus-mailer configures.
  */
 public final class BreachResolveBench {
+    /** Seals and opens notice addresses as the functions do (a fixed key: nothing here is kept). */
+    static final uz.himoya.crypto.Secrets SECRETS = new uz.himoya.crypto.Secrets(
+            java.util.Base64.getEncoder().encodeToString(new byte[32]), new java.security.SecureRandom());
 
     /** The selector the benchmark resolves: demo.yaml's "access-logs" (access_logs.accessed_at). */
     public static final String SELECTOR = "access-logs";
@@ -89,7 +92,8 @@ public final class BreachResolveBench {
         PrivacyMap map = app.map();
         return BreachResolver.resolve(himoya, incident, store, map,
                 BreachResolver.affectedSubjects(map, app.catalogues().get(map.subject().store())),
-                BreachResolver.selection(map, new BreachCommand.Selector(SELECTOR), from, to), hashKey, PAGE_SIZE)
+                BreachResolver.selection(map, new BreachCommand.Selector(SELECTOR), from, to), hashKey,
+                SECRETS::encrypt, PAGE_SIZE)
                 .added();
     }
 
@@ -181,7 +185,8 @@ public final class BreachResolveBench {
             BreachMails.Incident data = new BreachMails.Incident(msg.incident(), incident.get().discoveredAt(),
                     incident.get().windowFrom(), incident.get().windowTo(), incident.get().categories(),
                     incident.get().content());
-            List<BreachNotifier.Claimed> claimed = sql(c -> BreachNotifier.claim(c, msg, clock.instant(), lease));
+            List<BreachNotifier.Claimed> claimed = sql(c -> BreachNotifier.claim(c, msg, clock.instant(), lease,
+                    SECRETS::decrypt));
             long t2 = System.nanoTime();
             breakdown.claim.add(t2 - t1);
             Map<String, RenderedMail> rendered = new HashMap<>();

@@ -73,7 +73,8 @@ class BreachNotifierFunctionTest {
         assertThat(first.getList("batchItemFailures")).isEmpty();
         assertThat(second.getList("batchItemFailures")).isEmpty();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(6);
-        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE status = 'SENT' AND address IS NULL"))
+        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE status = 'SENT' AND address IS NULL"
+                + " AND sealed_address IS NULL"))
                 .isEqualTo(6);
     }
 

@@ -80,7 +80,8 @@ class BreachSendBudgetFunctionTest {
         // Assert: every notice once, the incident complete
         assertThat(next).isEmpty();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(6);
-        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE status = 'SENT' AND address IS NULL"))
+        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE status = 'SENT' AND address IS NULL"
+                + " AND sealed_address IS NULL"))
                 .isEqualTo(6);
         assertThat(Himoya.count("SELECT count(*) FROM breach_incident WHERE status = 'COMPLETED'")).isEqualTo(1);
     }

@@ -106,7 +106,8 @@ class BreachApiTest {
                 .body("status", equalTo("COMPLETED")).body("progress.sent", equalTo(6))
                 .body("progress.pending", equalTo(0)).body("authority.required", equalTo(false));
         // Addresses are gone once sent; only keyed hashes remain
-        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE address IS NOT NULL")).isZero();
+        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE address IS NOT NULL"
+                + " OR sealed_address IS NOT NULL")).isZero();
         assertThat(Himoya.dumpHimoyaTables()).doesNotContain("@demo.example");
     }
 
@@ -216,6 +217,10 @@ class BreachApiTest {
                 .body("progress.total", equalTo(4)); // 9999 is nobody: no notice
         drainNotices();
         assertThat(SmtpResource.mail().getReceivedMessages()).isEmpty(); // nothing before send
+        // Four notices wait with their addresses, sealed: no table shows one in clear (issue 12, part 6)
+        assertThat(Himoya.count("SELECT count(*) FROM breach_notice WHERE sealed_address IS NOT NULL"
+                + " AND address IS NULL")).isEqualTo(4);
+        assertThat(Himoya.dumpHimoyaTables()).doesNotContain("@demo.example");
         post("/v1/breaches/" + id + "/send", "{}").then().statusCode(200).body("status", equalTo("SENDING"));
         drainNotices();
         assertThat(SmtpResource.mail().getReceivedMessages()).hasSize(4);
