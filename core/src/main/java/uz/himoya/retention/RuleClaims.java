@@ -45,24 +45,13 @@ final class RuleClaims {
 
     /** Moves the holder's claim on to a new expiry; false when the claim is no longer the holder's. */
     static boolean renew(Connection c, String app, String rule, UUID holder, Instant until) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE retention_rule_claim SET expires_at = ?"
-                + " WHERE app_id = ? AND rule = ? AND holder = ?")) {
-            ps.setTimestamp(1, RunStore.ts(until));
-            ps.setString(2, app);
-            ps.setString(3, rule);
-            ps.setObject(4, holder);
-            return ps.executeUpdate() == 1;
-        }
+        return RunStore.update(c, "UPDATE retention_rule_claim SET expires_at = ? WHERE app_id = ? AND rule = ?"
+                + " AND holder = ?", RunStore.ts(until), app, rule, holder) == 1;
     }
 
     /** Gives the claim up, if it is still the holder's. */
     static void release(Connection c, String app, String rule, UUID holder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM retention_rule_claim"
-                + " WHERE app_id = ? AND rule = ? AND holder = ?")) {
-            ps.setString(1, app);
-            ps.setString(2, rule);
-            ps.setObject(3, holder);
-            ps.executeUpdate();
-        }
+        RunStore.update(c, "DELETE FROM retention_rule_claim WHERE app_id = ? AND rule = ? AND holder = ?", app,
+                rule, holder);
     }
 }

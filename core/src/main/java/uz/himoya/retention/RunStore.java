@@ -178,7 +178,8 @@ public final class RunStore {
         return i == null ? null : Timestamp.from(i);
     }
 
-    private static int update(Connection c, String sql, Object... params) throws SQLException {
+    /** Runs a statement with its parameters bound in order; returns the rows an UPDATE or DELETE changed. */
+    static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);

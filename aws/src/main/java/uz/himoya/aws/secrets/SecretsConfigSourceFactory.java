@@ -100,9 +100,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     static Map<String, String> ownerProperties(String arn, UnaryOperator<String> fetch) {
         Map<String, String> p = new LinkedHashMap<>();
         if (arn != null) {
-            JsonNode n = read(fetch.apply(arn), "database owner");
-            p.put("quarkus.flyway.username", n.path("username").asText());
-            p.put("quarkus.flyway.password", n.path("password").asText());
+            credentials(p, "quarkus.flyway.", read(fetch.apply(arn), "database owner"));
         }
         return p;
     }
@@ -111,9 +109,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     static Map<String, String> properties(String db, String own, String smtp, UnaryOperator<String> fetch) {
         Map<String, String> p = new LinkedHashMap<>();
         if (db != null) {
-            JsonNode n = read(fetch.apply(db), "database");
-            p.put("quarkus.datasource.username", n.path("username").asText());
-            p.put("quarkus.datasource.password", n.path("password").asText());
+            credentials(p, "quarkus.datasource.", read(fetch.apply(db), "database"));
         }
         if (own != null) {
             read(fetch.apply(own), "himoya").fields().forEachRemaining(e -> p.put(e.getKey(), e.getValue().asText()));
@@ -121,11 +117,16 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         if (smtp != null) {
             JsonNode n = read(fetch.apply(smtp), "smtp");
             if (n.hasNonNull("username")) {
-                p.put("quarkus.mailer.username", n.path("username").asText());
-                p.put("quarkus.mailer.password", n.path("password").asText());
+                credentials(p, "quarkus.mailer.", n);
             }
         }
         return p;
+    }
+
+    /** A secret's username and password as prefix + username and prefix + password. */
+    private static void credentials(Map<String, String> p, String prefix, JsonNode secret) {
+        p.put(prefix + "username", secret.path("username").asText());
+        p.put(prefix + "password", secret.path("password").asText());
     }
 
     private static JsonNode read(String secret, String which) {
