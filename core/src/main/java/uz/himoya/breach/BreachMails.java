@@ -62,9 +62,18 @@ public class BreachMails {
                 templates.render("breach-notice.txt", data), null);
     }
 
-    /** Deterministic per notice, so a repeat after a crash between send and commit can be dropped. */
+    /** The SES message tags naming the notice a bounce or complaint is about (SesFeedbackEvent reads them). */
+    public static final String INCIDENT_TAG = "himoya-breach";
+    public static final String SEQ_TAG = "himoya-notice";
+
+    /**
+     * Deterministic per notice, so a repeat after a crash between send and commit can be dropped where the
+     * Message-ID survives; tagged with the incident and seq, so that the provider's bounce or complaint finds the
+     * notice (BreachFeedback) once its address is gone.
+     */
     public static RenderedMail forNotice(RenderedMail rendered, UUID incident, int seq) {
         return new RenderedMail(rendered.subject(), rendered.html(), rendered.text(),
-                "<breach-" + incident + "-" + seq + "@himoya>");
+                "<breach-" + incident + "-" + seq + "@himoya>",
+                Map.of(INCIDENT_TAG, incident.toString(), SEQ_TAG, Integer.toString(seq)));
     }
 }

@@ -227,7 +227,9 @@ public class BreachNotifier {
             Instant now) throws SQLException {
         BreachStore.update(c, "UPDATE breach_notice SET status = ?, address = NULL, sealed_address = NULL,"
                 + " lease_until = NULL,"
-                + " sent_at = ?, last_error = ?, sent_locale = ? WHERE incident_id = ? AND seq = ?", status,
+                + " sent_at = ?, last_error = ?, sent_locale = ? WHERE incident_id = ? AND seq = ?"
+                // A bounce or complaint recorded meanwhile (BreachFeedback) already settled it: it stays so.
+                + " AND status = 'SENDING'", status,
                 "SENT".equals(status) ? now : null, error, sentLocale, incident, seq);
     }
 

@@ -77,15 +77,16 @@ final class BreachStore {
         }
     }
 
-    /** Notice counts by status: the incident's progress. */
+    /** Notice counts by status, and COMPLAINED for the notices users reported as spam: the incident's progress. */
     static Map<String, Long> counts(Connection c, UUID id) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT status, count(*) FROM breach_notice WHERE incident_id = ? GROUP BY status")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status, count(*), count(complained_at)"
+                + " FROM breach_notice WHERE incident_id = ? GROUP BY status")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getLong(2));
+                    counts.merge("COMPLAINED", rs.getLong(3), Long::sum);
                 }
             }
         }
@@ -125,12 +126,13 @@ final class BreachStore {
                 + " AND status IN ('PENDING', 'SENDING')", id);
     }
 
-    static void update(Connection c, String sql, Object... params) throws SQLException {
+    /** Runs one statement with its parameters (instants as timestamps); returns the rows it changed. */
+    static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i] instanceof Instant t ? Timestamp.from(t) : params[i]);
             }
-            ps.executeUpdate();
+            return ps.executeUpdate();
         }
     }
 

@@ -11,7 +11,13 @@ import java.util.UUID;
 public record BreachView(UUID id, String app, String title, String status, List<String> categories,
         String selection, Progress progress, Timeline timeline, Authority authority, Map<String, String> links) {
 
-    public record Progress(long total, long pending, long sending, long sent, long failed) {
+    /**
+     * Notices by state. bounced: accepted by the mail provider, then returned by the receiving side (SES bounce
+     * events, BreachFeedback): those users were not told, although the notice was sent. complained: sent
+     * notices their users reported as spam (they are counted in sent too).
+     */
+    public record Progress(long total, long pending, long sending, long sent, long failed, long bounced,
+            long complained) {
     }
 
     public record Timeline(Instant discoveredAt, Instant windowFrom, Instant windowTo, Instant registeredAt,

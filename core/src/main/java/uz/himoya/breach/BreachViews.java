@@ -18,6 +18,7 @@ final class BreachViews {
         long sending = counts.getOrDefault("SENDING", 0L);
         long sent = counts.getOrDefault("SENT", 0L);
         long failed = counts.getOrDefault("FAILED", 0L);
+        long bounced = counts.getOrDefault("BOUNCED", 0L);
         Optional<Duration> duty = apps.serves(r.appId()) ? apps.app(r.appId()).jurisdiction().authorityNoticeDeadline()
                 : Optional.<Duration>empty();
         Instant deadline = duty.map(d -> r.discoveredAt().plus(d)).orElse(null);
@@ -26,7 +27,8 @@ final class BreachViews {
                         : r.authorityNotifiedAt().isAfter(deadline);
         return new BreachView(r.id(), r.appId(), r.title(), r.status(), r.categories(), r.selection().get("kind")
                 + (r.selection().containsKey("selector") ? ":" + r.selection().get("selector") : ""),
-                new BreachView.Progress(pending + sending + sent + failed, pending, sending, sent, failed),
+                new BreachView.Progress(pending + sending + sent + failed + bounced, pending, sending, sent, failed,
+                        bounced, counts.getOrDefault("COMPLAINED", 0L)),
                 new BreachView.Timeline(r.discoveredAt(), r.windowFrom(), r.windowTo(), r.registeredAt(),
                         r.resolvedAt(), r.sendingStartedAt(), r.completedAt()),
                 new BreachView.Authority(duty.isPresent(), deadline, r.authorityNotifiedAt(), r.authorityReference(),

@@ -44,6 +44,8 @@ public interface HimoyaConfig {
 
     Breach breach();
 
+    Mail mail();
+
     /**
      * SnapStart priming: before Lambda snapshots an initialized function, run the hot paths once without
      * changing any data (uz.himoya.snapstart.SnapStartPriming), so a restored instance does not load and
@@ -249,6 +251,16 @@ public interface HimoyaConfig {
          */
         @WithDefault("P1826D")
         Duration recordRetention();
+    }
+
+    /** Outgoing mail (uz.himoya.notice.MailGateway). */
+    interface Mail {
+        /**
+         * The SES configuration set every mail names (header X-SES-CONFIGURATION-SET), whose event destination
+         * publishes bounces and complaints to the mail-feedback queue (BreachFeedback); the infra sets it.
+         * Unset (the local run, tests against a plain SMTP server): no SES headers are written.
+         */
+        Optional<String> sesConfigurationSet();
     }
 
     interface Queue {

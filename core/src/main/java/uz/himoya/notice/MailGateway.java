@@ -3,8 +3,14 @@ package uz.himoya.notice;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.mutiny.ext.mail.MailClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import uz.himoya.config.HimoyaConfig;
 
 /**
  * Sends rendered mails over SMTP. Throws when the server refuses or is unreachable, so the caller's
@@ -32,10 +38,27 @@ public class MailGateway {
 
     private final MailClient client;
     private final String from;
+    private final Optional<String> configurationSet;
 
-    public MailGateway(MailClient client, @ConfigProperty(name = "quarkus.mailer.from") String from) {
+    @Inject
+    public MailGateway(MailClient client, @ConfigProperty(name = "quarkus.mailer.from") String from,
+            HimoyaConfig config) {
+        this(client, from, config.mail().sesConfigurationSet());
+    }
+
+    /** A gateway that writes no SES headers, as against any plain SMTP server. */
+    public MailGateway(MailClient client, String from) {
+        this(client, from, Optional.empty());
+    }
+
+    /**
+     * @param configurationSet the SES configuration set each mail names, whose events report bounces and
+     *                         complaints; SES reads and strips the X-SES-* headers before delivery
+     */
+    public MailGateway(MailClient client, String from, Optional<String> configurationSet) {
         this.client = client;
         this.from = from;
+        this.configurationSet = configurationSet;
     }
 
     /** Thrown for an address Himoya will not put on the wire; permanent, like an SMTP 5xx reply. */
@@ -55,6 +78,12 @@ public class MailGateway {
             m.addHeader("Message-ID", mail.messageId());
         }
         m.addHeader("Auto-Submitted", "auto-generated");
+        configurationSet.ifPresent(set -> {
+            m.addHeader("X-SES-CONFIGURATION-SET", set);
+            if (!mail.tags().isEmpty()) {
+                m.addHeader("X-SES-MESSAGE-TAGS", sesTags(mail.tags()));
+            }
+        });
         try {
             client.sendMail(m).await().atMost(TRY_TIMEOUT);
         } catch (io.smallrye.mutiny.TimeoutException stalled) {
@@ -64,6 +93,12 @@ public class MailGateway {
             // issue 12).
             client.sendMail(m).await().atMost(TRY_TIMEOUT);
         }
+    }
+
+    /** SES's tag header: name=value pairs, comma-separated, in a stable order. */
+    static String sesTags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** Printable ASCII only: no control, zero-width or bidi characters either. */

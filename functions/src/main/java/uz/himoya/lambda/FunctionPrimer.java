@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import uz.himoya.breach.BreachMails;
 import uz.himoya.breach.BreachMessage;
 import uz.himoya.config.HimoyaConfig;
 import uz.himoya.deletion.StoreErasure;
@@ -27,9 +28,9 @@ import uz.himoya.snapstart.Primers;
 /**
  * SnapStart priming of the event functions (see uz.himoya.snapstart.SnapStartPriming). The queue
  * functions get an SQS event through the very handler Lambda calls, naming work that does not exist (a
- * random request or incident id: nothing is found, nothing changes); the erasure worker also runs each
- * app's erasure statements for a subject key in a transaction that is rolled back; the sweep compiles its
- * plans. The sweep and the watchdog have no harmless event (every run is recorded, a digest mails ops).
+ * random request or incident id, or a bounce of a notice of no incident: nothing is found, nothing
+ * changes); the erasure worker also runs each app's erasure statements for a subject key in a transaction
+ * that is rolled back; the sweep compiles its plans. The sweep and the watchdog have no harmless event (every run is recorded, a digest mails ops).
  */
 @ApplicationScoped
 public class FunctionPrimer implements Primer {
@@ -60,6 +61,10 @@ public class FunctionPrimer implements Primer {
         String body = switch (export) {
             case "erasureWorker" -> JobMessages.body(UUID.randomUUID());
             case "breachNotifier" -> BreachMessage.body(UUID.randomUUID(), 1, 1, 0);
+            // An SES bounce for a notice of an incident that does not exist: no row matches, nothing changes.
+            case "mailFeedback" -> "{\"eventType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+                    + "\"bounceSubType\":\"General\"},\"mail\":{\"tags\":{\"" + BreachMails.INCIDENT_TAG + "\":[\""
+                    + UUID.randomUUID() + "\"],\"" + BreachMails.SEQ_TAG + "\":[\"1\"]}}}";
             default -> null;
         };
         if (export.equals("erasureWorker")) {

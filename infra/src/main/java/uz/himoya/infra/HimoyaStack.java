@@ -19,8 +19,8 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * Himoya on AWS: the HTTP function behind an HTTP API, three queue workers, two scheduled jobs, the
- * migration function a deploy runs, an Aurora PostgreSQL database behind an RDS Proxy, secrets, and alarms.
+ * Himoya on AWS: the HTTP function behind an HTTP API, four queue workers (the fourth records SES's bounces and
+ * complaints), two scheduled jobs, the migration function a deploy runs, an Aurora PostgreSQL database behind an RDS Proxy, secrets, and alarms.
  */
 public final class HimoyaStack extends Stack {
 
@@ -46,17 +46,22 @@ public final class HimoyaStack extends Stack {
         }
         Alarms alarms = new Alarms(this, "Alarms", settings);
         PublicApi api = new PublicApi(this, "HttpApi", settings);
+        MailFeedback mailFeedback = new MailFeedback(this, "MailFeedback", settings);
         if (settings.mailFromDomain() != null) {
             // SES still has to verify the domain: publish the DKIM records it shows (see README).
             EmailIdentity.Builder.create(this, "MailIdentity")
                     .identity(Identity.domain(settings.mailFromDomain()))
+                    // Also the identity's default, for a mail that names no configuration set.
+                    .configurationSet(mailFeedback.configurationSet())
                     .build();
         }
 
         BreachFanOut fanOut = BreachFanOut.of(settings);
+        Map<String, String> environment = commonEnvironment(settings, database, secrets, appStores, api, fanOut);
+        // Every mail names the configuration set, so SES reports its bounces and complaints (MailFeedback).
+        environment.put("HIMOYA_MAIL_SES_CONFIGURATION_SET", mailFeedback.configurationSetName());
         FunctionDefaults defaults = new FunctionDefaults(settings, network, database,
-                List.of(secrets.app(), secrets.smtp()), appStores,
-                commonEnvironment(settings, database, secrets, appStores, api, fanOut), alarms);
+                List.of(secrets.app(), secrets.smtp()), appStores, environment, alarms);
         String functions = settings.functionsAsset();
 
         QueueWorker erasure = new QueueWorker(this, "ErasureWorker", defaults, new HimoyaFunction.Spec(
@@ -76,6 +81,11 @@ public final class HimoyaStack extends Stack {
                         "HIMOYA_RETENTION_TIME_BUDGET", RETENTION_TIME_BUDGET.toString())),
                 "retention-continuations");
         retention.letHandlerSendToOwnQueue("HIMOYA_QUEUE_RETENTION_URL");
+        QueueWorker feedback = new QueueWorker(this, "MailFeedbackHandler", defaults, new HimoyaFunction.Spec(
+                // One database update per event: a batch of 10 takes well under a second.
+                "mail-feedback", functions, Duration.seconds(30), Map.of(FUNQY_EXPORT, "mailFeedback")),
+                "mail-feedback");
+        mailFeedback.deliverTo(feedback.queue());
         // The watchdog re-queues stuck deletion jobs and breach notices: it sends to both queues.
         HimoyaFunction watchdog = new HimoyaFunction(this, "DeadlineWatchdog", defaults, new HimoyaFunction.Spec(
                 "deadline-watchdog", functions, Duration.minutes(5), Map.of(FUNQY_EXPORT, "deadlineWatchdog",
@@ -100,7 +110,8 @@ public final class HimoyaStack extends Stack {
         // Migrations run once per deploy, before any other function is updated (and so before a SnapStart
         // version of one starts up against a schema it does not know).
         Migration migration = new Migration(this, "Migration", defaults, functions);
-        migration.runBefore(List.of(erasure.handler(), breach.handler(), retention.handler(), watchdog, http));
+        migration.runBefore(List.of(erasure.handler(), breach.handler(), retention.handler(), feedback.handler(),
+                watchdog, http));
 
         new ScheduledJob(this, "RetentionSchedule", settings, alarms, "retention-sweep",
                 // Night for the apps' users (Central Asia), when the sweep's deletes disturb least.

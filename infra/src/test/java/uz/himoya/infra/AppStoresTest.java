@@ -77,7 +77,7 @@ class AppStoresTest {
             // Assert
             assertEquals(expected, render(value), function.at("/Properties/FunctionName").asText());
         }
-        assertEquals(6, stack.himoyaFunctions().size());
+        assertEquals(7, stack.himoyaFunctions().size());
         assertEquals(expected, render(stack.json.at("/Outputs/AppStoreSecretArns/Value")));
     }
 

@@ -69,7 +69,7 @@ class ExistingVpcTest {
             assertEquals(functionGroupId, target(vpcConfig.at("/SecurityGroupIds/0")), name);
             assertEquals(CLIENTS_GROUP, vpcConfig.at("/SecurityGroupIds/1").asText(), name);
         }
-        assertEquals(6, stack.himoyaFunctions().size());
+        assertEquals(7, stack.himoyaFunctions().size());
     }
 
     @Test

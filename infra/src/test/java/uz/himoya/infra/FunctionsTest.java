@@ -22,11 +22,12 @@ class FunctionsTest {
 
     private static final List<String> FUNCTIONS = List.of(
             "http-api", "erasure-worker", "breach-notifier", "retention-sweep", "deadline-watchdog",
-            "database-migration");
+            "database-migration", "mail-feedback");
     private static final List<String> COMMON_ENVIRONMENT = List.of(
             "HIMOYA_STAGE", "HIMOYA_APPS", "QUARKUS_DATASOURCE_JDBC_URL", "HIMOYA_DB_SECRET_ARN",
             "HIMOYA_SECRETS_ARN", "HIMOYA_SMTP_SECRET_ARN", "QUARKUS_MAILER_HOST", "QUARKUS_MAILER_PORT",
-            "QUARKUS_MAILER_START_TLS", "QUARKUS_MAILER_FROM", "HIMOYA_PUBLIC_BASE_URL", "JAVA_TOOL_OPTIONS");
+            "QUARKUS_MAILER_START_TLS", "QUARKUS_MAILER_FROM", "HIMOYA_PUBLIC_BASE_URL", "JAVA_TOOL_OPTIONS",
+            "HIMOYA_MAIL_SES_CONFIGURATION_SET");
 
     private static SynthesizedStack stack;
 
@@ -36,7 +37,7 @@ class FunctionsTest {
     }
 
     @Test
-    void shouldDefineSixJava21SnapStartFunctions_whenStackIsSynthesized() {
+    void shouldDefineSevenJava21SnapStartFunctions_whenStackIsSynthesized() {
         // Arrange
         Map<String, JsonNode> functions = stack.himoyaFunctions();
 
@@ -149,7 +150,8 @@ class FunctionsTest {
                 "erasure-worker", "erasureWorker",
                 "breach-notifier", "breachNotifier",
                 "retention-sweep", "retentionSweep",
-                "deadline-watchdog", "deadlineWatchdog");
+                "deadline-watchdog", "deadlineWatchdog",
+                "mail-feedback", "mailFeedback");
 
         exports.forEach((name, export) -> {
             // Act

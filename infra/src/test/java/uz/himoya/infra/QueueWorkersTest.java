@@ -35,7 +35,8 @@ class QueueWorkersTest {
         assertEquals(Map.of(
                 "himoya-test-erasure-jobs", "himoya-test-erasure-worker",
                 "himoya-test-breach-notices", "himoya-test-breach-notifier",
-                "himoya-test-retention-continuations", "himoya-test-retention-sweep"), queueToFunction);
+                "himoya-test-retention-continuations", "himoya-test-retention-sweep",
+                "himoya-test-mail-feedback", "himoya-test-mail-feedback"), queueToFunction);
     }
 
     @Test

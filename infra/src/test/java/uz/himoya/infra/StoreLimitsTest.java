@@ -31,7 +31,7 @@ class StoreLimitsTest {
 
     @Test
     void everyFunctionEndsItsStoreWorkBeforeLambdaEndsIt() {
-        assertEquals(6, functions.size());
+        assertEquals(7, functions.size());
         for (JsonNode f : functions.values()) {
             String name = f.at("/Properties/FunctionName").asText();
             Duration timeout = Duration.ofSeconds(f.at("/Properties/Timeout").asLong());

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -100,10 +101,10 @@ class BreachNotifierFunctionTest {
     }
 
     /** The same, for the other notifier tests of this package. */
-    static void registerForEveryone(BreachService breaches, Instant now) {
-        breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
+    static UUID registerForEveryone(BreachService breaches, Instant now) {
+        return breaches.register(new BreachCommand("demo", "Test incident", now, now.minus(Duration.ofDays(1)), now,
                 List.of("contact.email"), Map.of("uz", new BreachCommand.NoticeContent("n", "c", "m",
-                        "security@market.example")), new BreachCommand.All()));
+                        "security@market.example")), new BreachCommand.All())).id();
     }
 
     @Test
